@@ -1,0 +1,87 @@
+import { awscdk, javascript } from 'projen';
+
+/**
+ * aws-cdk-lib floor for users (peer dependency) and the version we develop against.
+ * 2.257.0 is the oldest release on which the whole toolchain used here installs and passes
+ * together: cdk-nag 3 (`Validations.of(...).addPlugins`), `@aws-cdk/integ-tests-alpha` 2.245 and
+ * integ-runner 2.197 (which cannot read the cloud assembly of aws-cdk-lib >= 2.258).
+ * See README "Compatibility".
+ */
+const CDK_VERSION = '2.257.0';
+
+/** Tools a test run needs besides npm packages, installed into `.venv/` by the `tools` task. */
+const CFN_LINT_VERSION = '1.51.0';
+
+const project = new awscdk.AwsCdkConstructLibrary({
+  name: 'cdk-ssm-resource-data-sync',
+  description:
+    'AWS CDK L2 construct for AWS Systems Manager resource data sync (AWS::SSM::ResourceDataSync): Inventory to an encrypted S3 bucket, and Explorer OpsData from Regions, accounts or an AWS Organization.',
+  author: 'cdk-ssm-resource-data-sync contributors',
+  authorAddress: 'noreply@example.com',
+  repositoryUrl: 'https://github.com/cdkssm/cdk-ssm-resource-data-sync.git',
+  license: 'Apache-2.0',
+  keywords: ['cdk', 'aws-cdk', 'awscdk', 'ssm', 'systems-manager', 'inventory', 'resource-data-sync', 'explorer'],
+  defaultReleaseBranch: 'main',
+  projenrcTs: true,
+  packageManager: javascript.NodePackageManager.NPM,
+  minNodeVersion: '20.16.0',
+
+  cdkVersion: CDK_VERSION,
+  constructsVersion: '10.5.1',
+  jsiiVersion: '~6.0.0',
+  typescriptVersion: '~6.0.0',
+
+  // CI is `.ci/run`; no GitHub workflows, mergify or release automation in this repository.
+  github: false,
+  release: false,
+
+  publishToPypi: {
+    distName: 'cdk-ssm-resource-data-sync',
+    module: 'cdk_ssm_resource_data_sync',
+  },
+  publishToMaven: {
+    javaPackage: 'io.github.cdkssm.resourcedatasync',
+    mavenGroupId: 'io.github.cdkssm',
+    mavenArtifactId: 'cdk-ssm-resource-data-sync',
+  },
+
+  devDeps: [
+    'fast-check@^4',
+    'ajv@^8',
+    'cdk-nag@^3',
+  ],
+
+  jestOptions: {
+    // projen's default `--updateSnapshot` silently rewrites changed snapshots, so a snapshot test
+    // could never fail. New snapshots are written on purpose with `npx projen test:update`.
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    jestConfig: {
+      testTimeout: 120_000,
+    },
+  },
+
+  gitignore: ['cdk.out/', '/.venv/', '/build/', '__pycache__/', '*.pyc', 'target/'],
+});
+
+// The default ignore files would ship examples/, cdk.out/ and cdk.json in the npm tarball.
+for (const pattern of ['/examples/', 'cdk.out/', 'cdk.json', '/.ci/', '/.venv/', '/build/', '/docs/']) {
+  project.addPackageIgnore(pattern);
+}
+
+// `tools`: non-npm tools the tests run (cfn-lint), in a virtual environment inside the project.
+// Idempotent: a second run costs nothing.
+const tools = project.addTask('tools', {
+  description: 'Install cfn-lint into .venv/ (used by the tests)',
+  exec: `test -x .venv/bin/cfn-lint || (python3 -m venv .venv && .venv/bin/pip install --quiet --disable-pip-version-check cfn-lint==${CFN_LINT_VERSION})`,
+});
+project.testTask.prependSpawn(tools);
+
+// `example`: the main job. Synthesizes the example app in examples/ (which uses the compiled
+// library in lib/) into cdk.out/ and prints what it made.
+const example = project.addTask('example', {
+  description: 'Compile the library, synthesize examples/app.ts into cdk.out/ and print what it made',
+});
+example.spawn(project.compileTask);
+example.exec('ts-node --project tsconfig.dev.json examples/app.ts');
+
+project.synth();
