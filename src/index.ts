@@ -1,5 +1,3 @@
-export class Hello {
-  public sayHello() {
-    return 'hello, world!';
-  }
-}
+export * from './resource-data-sync';
+export * from './destination';
+export * from './source';

@@ -1,0 +1,149 @@
+import { Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { IConstruct } from 'constructs';
+
+/*
+ * The bucket and key policy statements a resource data sync needs, in one place.
+ *
+ * They are the ones AWS documents (Systems Manager User Guide, "Creating a resource data sync for
+ * Inventory" and the walkthrough "Use resource data sync to aggregate inventory data"), never wider:
+ * - SSMBucketPermissionsCheck: ssm.amazonaws.com may s3:GetBucketAcl on the bucket (unconditioned,
+ *   as documented).
+ * - SSMBucketDelivery: ssm.amazonaws.com may s3:PutObject only under the writing account's own
+ *   `accountid=<account>/` keys, with the bucket-owner-full-control ACL, and only for that account's
+ *   resource data syncs (aws:SourceAccount, aws:SourceArn). With a KMS key, the object must be
+ *   encrypted with that key.
+ * - For an organization: PutObject (and PutObjectTagging) on every account's keys under
+ *   aws:SourceOrgID (service principals carry no aws:PrincipalOrgID).
+ * - Key policy: ssm.amazonaws.com may kms:GenerateDataKey under the same conditions.
+ */
+
+const SSM_SERVICE_PRINCIPAL = 'ssm.amazonaws.com';
+
+/** The ACL Systems Manager puts on every object; compatible with BucketOwnerEnforced. */
+const BUCKET_OWNER_FULL_CONTROL = 'bucket-owner-full-control';
+
+/** Who may write into a destination bucket. */
+export interface Writers {
+  /** Accounts whose resource data syncs may write, each under its own key path. */
+  readonly accounts: string[];
+  /** An organization whose accounts' syncs may write. */
+  readonly organizationId?: string;
+}
+
+/** Where a sync writes: the bucket, the optional prefix and the optional KMS key. */
+export interface DeliveryTarget {
+  readonly bucketArn: string;
+  readonly prefix?: string;
+  readonly kmsKeyArn?: string;
+}
+
+/** `arn:<partition>:ssm:*:<account>:resource-data-sync/*`: any sync of that account, any Region. */
+function syncArnPattern(scope: IConstruct, account: string): string {
+  return `arn:${Stack.of(scope).partition}:ssm:*:${account}:resource-data-sync/*`;
+}
+
+/** The object keys a sync of `account` writes: `[<prefix>/]<type>/accountid=<account>/...`. */
+function objectKeys(target: DeliveryTarget, account: string): string {
+  const path = `*/accountid=${account}/*`;
+  return `${target.bucketArn}/${target.prefix ? `${target.prefix}/${path}` : path}`;
+}
+
+function encryptionConditions(target: DeliveryTarget): Record<string, string> {
+  if (!target.kmsKeyArn) return {};
+  return {
+    's3:x-amz-server-side-encryption': 'aws:kms',
+    's3:x-amz-server-side-encryption-aws-kms-key-id': target.kmsKeyArn,
+  };
+}
+
+/** A Sid that is unique per account where the account is known; tokens share the base Sid. */
+function sid(base: string, suffix: string): string {
+  return /^[0-9A-Za-z]+$/.test(suffix) ? `${base}${suffix}` : base;
+}
+
+/** The statements to add to the destination bucket's policy. */
+export function bucketStatements(scope: IConstruct, target: DeliveryTarget, writers: Writers): iam.PolicyStatement[] {
+  const ssm = new iam.ServicePrincipal(SSM_SERVICE_PRINCIPAL);
+  const statements = [
+    new iam.PolicyStatement({
+      sid: 'SSMBucketPermissionsCheck',
+      principals: [ssm],
+      actions: ['s3:GetBucketAcl'],
+      resources: [target.bucketArn],
+    }),
+  ];
+  for (const account of writers.accounts) {
+    statements.push(new iam.PolicyStatement({
+      sid: sid('SSMBucketDelivery', account),
+      principals: [ssm],
+      actions: ['s3:PutObject'],
+      resources: [objectKeys(target, account)],
+      conditions: {
+        StringEquals: {
+          's3:x-amz-acl': BUCKET_OWNER_FULL_CONTROL,
+          'aws:SourceAccount': account,
+          ...encryptionConditions(target),
+        },
+        ArnLike: { 'aws:SourceArn': syncArnPattern(scope, account) },
+      },
+    }));
+  }
+  if (writers.organizationId) {
+    const keys = objectKeys(target, '*');
+    statements.push(
+      new iam.PolicyStatement({
+        sid: 'SSMBucketDeliveryOrganization',
+        principals: [ssm],
+        actions: ['s3:PutObject'],
+        resources: [keys],
+        conditions: {
+          StringEquals: {
+            's3:x-amz-acl': BUCKET_OWNER_FULL_CONTROL,
+            'aws:SourceOrgID': writers.organizationId,
+            ...encryptionConditions(target),
+          },
+        },
+      }),
+      new iam.PolicyStatement({
+        sid: 'SSMBucketDeliveryTaggingOrganization',
+        principals: [ssm],
+        actions: ['s3:PutObjectTagging'],
+        resources: [keys],
+        conditions: { StringEquals: { 'aws:SourceOrgID': writers.organizationId } },
+      }),
+    );
+  }
+  return statements;
+}
+
+/** The statements to add to the destination key's policy (`resources: ['*']` means this key). */
+export function keyStatements(scope: IConstruct, writers: Writers): iam.PolicyStatement[] {
+  const ssm = new iam.ServicePrincipal(SSM_SERVICE_PRINCIPAL);
+  const statements = writers.accounts.map(account => new iam.PolicyStatement({
+    sid: sid('SSMResourceDataSyncEncrypt', account),
+    principals: [ssm],
+    actions: ['kms:GenerateDataKey'],
+    resources: ['*'],
+    conditions: {
+      StringEquals: { 'aws:SourceAccount': account },
+      ArnLike: { 'aws:SourceArn': syncArnPattern(scope, account) },
+    },
+  }));
+  if (writers.organizationId) {
+    statements.push(new iam.PolicyStatement({
+      sid: 'SSMResourceDataSyncEncryptOrganization',
+      principals: [ssm],
+      actions: ['kms:GenerateDataKey'],
+      resources: ['*'],
+      conditions: { StringEquals: { 'aws:SourceOrgID': writers.organizationId } },
+    }));
+  }
+  return statements;
+}
+
+/** The statements as a user would paste them into a policy, for warning messages. */
+export function describeStatements(scope: IConstruct, statements: iam.PolicyStatement[]): string {
+  const stack = Stack.of(scope);
+  return JSON.stringify(stack.resolve(statements.map(s => s.toStatementJson())), undefined, 2);
+}

@@ -1,0 +1,107 @@
+import { CfnResourceDataSync } from 'aws-cdk-lib/aws-ssm';
+import { Construct } from 'constructs';
+import { checkOrganizationalUnits, checkRegionList } from './validation';
+
+/**
+ * The Regions a `SyncFromSource` resource data sync aggregates.
+ */
+export interface SyncSourceOptions {
+  /**
+   * The Regions to aggregate OpsData from, such as `['us-east-1', 'eu-west-1']`. At least one.
+   */
+  readonly regions: string[];
+
+  /**
+   * Also aggregate Regions that come online in the future.
+   *
+   * @default false
+   */
+  readonly includeFutureRegions?: boolean;
+}
+
+/**
+ * What a source gives the sync it is bound to.
+ */
+export interface SyncSourceConfig {
+  /**
+   * The `SyncSource` property of `AWS::SSM::ResourceDataSync`.
+   */
+  readonly syncSource: CfnResourceDataSync.SyncSourceProperty;
+}
+
+/**
+ * Where a `SyncFromSource` resource data sync (Systems Manager Explorer) aggregates OpsData from:
+ * several Regions of this account, or accounts of an AWS Organization.
+ *
+ * @example
+ * SyncSource.singleAccount({ regions: ['us-east-1', 'eu-west-1'], includeFutureRegions: true });
+ * SyncSource.entireOrganization({ regions: ['us-east-1'] });
+ * SyncSource.organizationalUnits(['ou-ab12-cdef3456'], { regions: ['us-east-1'] });
+ */
+export abstract class SyncSource {
+  /**
+   * This account, in the given Regions (`SourceType: SingleAccountMultiRegions`).
+   */
+  public static singleAccount(options: SyncSourceOptions): SyncSource {
+    return new RegionsSource('SingleAccountMultiRegions', options);
+  }
+
+  /**
+   * Every account of the AWS Organization, in the given Regions (`SourceType: AwsOrganizations`,
+   * `OrganizationSourceType: EntireOrganization`). Deploy it in the management account or in the
+   * Explorer delegated administrator account.
+   */
+  public static entireOrganization(options: SyncSourceOptions): SyncSource {
+    return new RegionsSource('AwsOrganizations', options, { organizationSourceType: 'EntireOrganization' });
+  }
+
+  /**
+   * The accounts of some organizational units, in the given Regions (`SourceType:
+   * AwsOrganizations`, `OrganizationSourceType: OrganizationalUnits`). Deploy it in the
+   * management account or in the Explorer delegated administrator account.
+   *
+   * @param organizationalUnitIds 1 to 1000 OU ids such as `ou-ab12-cdef3456`
+   */
+  public static organizationalUnits(organizationalUnitIds: string[], options: SyncSourceOptions): SyncSource {
+    return new RegionsSource('AwsOrganizations', options, {
+      organizationSourceType: 'OrganizationalUnits',
+      organizationalUnits: organizationalUnitIds,
+    });
+  }
+
+  /**
+   * Return the `SyncSource` and register the source's rules on the sync.
+   *
+   * @param scope the resource data sync this source is used by
+   */
+  public abstract bind(scope: Construct): SyncSourceConfig;
+}
+
+class RegionsSource extends SyncSource {
+  constructor(
+    private readonly sourceType: string,
+    private readonly options: SyncSourceOptions,
+    private readonly organization?: CfnResourceDataSync.AwsOrganizationsSourceProperty,
+  ) {
+    super();
+  }
+
+  public bind(scope: Construct): SyncSourceConfig {
+    const { regions, includeFutureRegions } = this.options;
+    const organizationalUnits = this.organization?.organizationalUnits;
+    scope.node.addValidation({
+      validate: () => [
+        ...checkRegionList(regions, 'source regions'),
+        ...(organizationalUnits ? checkOrganizationalUnits(organizationalUnits, 'source organizationalUnits') : []),
+      ],
+    });
+    return {
+      syncSource: {
+        sourceType: this.sourceType,
+        sourceRegions: regions,
+        includeFutureRegions,
+        awsOrganizationsSource: this.organization,
+      },
+    };
+  }
+}

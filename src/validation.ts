@@ -1,0 +1,180 @@
+import { Arn, ArnFormat, Token } from 'aws-cdk-lib';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+
+/*
+ * The synth-time rules of AWS::SSM::ResourceDataSync / CreateResourceDataSync, as small named checks.
+ *
+ * Each check takes the value as the user gave it and the name of the property it came from, and
+ * returns the problems it finds: one sentence each, naming the property, the bad value and the fix.
+ * A value that is an unresolved token is never judged. The construct path is added by CDK
+ * (`node.addValidation` prints every failure as `[path] message`).
+ *
+ * Sources for each rule: ../shared/AWS-RULES.md (API CreateResourceDataSync, CloudFormation schema,
+ * Systems Manager User Guide).
+ */
+
+/** Longest sync name the API accepts (ResourceDataSyncName: 1..64). */
+export const MAX_SYNC_NAME_LENGTH = 64;
+/** Longest prefix (S3Destination.BucketPrefix / API Prefix: 1..256). */
+export const MAX_PREFIX_LENGTH = 256;
+/** Resource data syncs allowed per account and Region (hard service quota). */
+export const SYNCS_PER_ACCOUNT_AND_REGION = 5;
+/** Organizational units one sync may name (ResourceDataSyncOrganizationalUnitList: 1..1000). */
+export const MAX_ORGANIZATIONAL_UNITS = 1000;
+
+/** Region codes such as `us-east-1`, `us-gov-west-1`, `cn-north-1`, `eusc-de-east-1`. */
+const REGION_PATTERN = /^[a-z]{2,4}(-[a-z]+)+-\d{1,2}$/;
+/** API ResourceDataSyncOrganizationalUnitId. */
+const OU_PATTERN = /^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$/;
+/** IAM: an AWS account id. */
+const ACCOUNT_PATTERN = /^\d{12}$/;
+/** AWS Organizations: `o-` and 10 to 32 lower-case letters or digits. */
+const ORGANIZATION_ID_PATTERN = /^o-[a-z0-9]{10,32}$/;
+
+function show(value: string): string {
+  return JSON.stringify(value);
+}
+
+/** `syncName`: 1 to 64 characters. */
+export function checkSyncName(name: string): string[] {
+  if (Token.isUnresolved(name)) return [];
+  if (name.length < 1 || name.length > MAX_SYNC_NAME_LENGTH) {
+    return [`syncName ${show(name)} is ${name.length} characters long; a resource data sync name must be 1 to ${MAX_SYNC_NAME_LENGTH} characters. Give a shorter name, or leave syncName out to have one generated.`];
+  }
+  return [];
+}
+
+/** An S3 key prefix: 1 to 256 characters, no leading or trailing `/`. */
+export function checkPrefix(prefix: string | undefined, property: string): string[] {
+  if (prefix === undefined || Token.isUnresolved(prefix)) return [];
+  const problems: string[] = [];
+  if (prefix.length < 1 || prefix.length > MAX_PREFIX_LENGTH) {
+    problems.push(`${property} ${show(prefix)} is ${prefix.length} characters long; a bucket prefix must be 1 to ${MAX_PREFIX_LENGTH} characters. Shorten it, or leave it out to write at the top of the bucket.`);
+  }
+  if (prefix.startsWith('/') || prefix.endsWith('/')) {
+    problems.push(`${property} ${show(prefix)} starts or ends with "/"; the sync adds the "/" itself and the bucket policy would not match the keys it writes. Use ${show(prefix.replace(/^\/+|\/+$/g, '') || 'inventory')}.`);
+  }
+  return problems;
+}
+
+/** A Region code such as `us-east-1`. */
+export function checkRegion(region: string | undefined, property: string): string[] {
+  if (region === undefined || Token.isUnresolved(region)) return [];
+  if (!REGION_PATTERN.test(region)) {
+    return [`${property} ${show(region)} is not an AWS Region code. Use a code such as "us-east-1" or "eu-west-1".`];
+  }
+  return [];
+}
+
+/** A list of Region codes: at least one, each a Region code, no duplicates. */
+export function checkRegionList(regions: string[], property: string): string[] {
+  if (Token.isUnresolved(regions)) return [];
+  const problems: string[] = [];
+  if (regions.length === 0) {
+    problems.push(`${property} is empty; a source needs at least one Region. List the Regions to aggregate, for example ["us-east-1"].`);
+  }
+  regions.forEach((region, i) => problems.push(...checkRegion(region, `${property}[${i}]`)));
+  problems.push(...checkNoDuplicates(regions, property));
+  return problems;
+}
+
+/** Organizational unit ids: 1 to 1000, each `ou-xxxx-xxxxxxxx`, no duplicates. */
+export function checkOrganizationalUnits(ouIds: string[], property: string): string[] {
+  if (Token.isUnresolved(ouIds)) return [];
+  const problems: string[] = [];
+  if (ouIds.length < 1 || ouIds.length > MAX_ORGANIZATIONAL_UNITS) {
+    problems.push(`${property} has ${ouIds.length} entries; a sync takes 1 to ${MAX_ORGANIZATIONAL_UNITS} organizational units. ${ouIds.length < 1 ? 'Name at least one, or use SyncSource.entireOrganization().' : 'Split them over several syncs, or use SyncSource.entireOrganization().'}`);
+  }
+  ouIds.forEach((id, i) => {
+    if (!Token.isUnresolved(id) && !OU_PATTERN.test(id)) {
+      problems.push(`${property}[${i}] ${show(id)} is not an organizational unit id; it must look like "ou-ab12-cdef3456" (ou-, 4 to 32 lower-case letters or digits, -, 8 to 32 more).`);
+    }
+  });
+  problems.push(...checkNoDuplicates(ouIds, property));
+  return problems;
+}
+
+/** An S3 bucket name, with S3's own rules (aws-cdk-lib `Bucket.validateBucketName`). */
+export function checkBucketName(name: string, property: string): string[] {
+  if (Token.isUnresolved(name)) return [];
+  try {
+    s3.Bucket.validateBucketName(name);
+  } catch (e) {
+    const reason = (e as Error).message.split('\n').slice(1).join('; ');
+    return [`${property} ${show(name)} is not a valid S3 bucket name (${reason}). Use the bucket's exact name: 3 to 63 lower-case letters, digits, dots and hyphens.`];
+  }
+  return [];
+}
+
+/** A KMS key ARN (not an alias, not a bare key id). */
+export function checkKmsKeyArn(arn: string | undefined, property: string): string[] {
+  if (arn === undefined || Token.isUnresolved(arn)) return [];
+  const parts = parseKeyArn(arn);
+  if (!parts) {
+    return [`${property} ${show(arn)} is not a KMS key ARN. Give the key's full ARN, "arn:aws:kms:<region>:<account>:key/<key-id>"; aliases and bare key ids are not accepted by resource data sync.`];
+  }
+  return [];
+}
+
+/** The KMS key must be in the bucket's Region. Judged only when both Regions are known. */
+export function checkKeyRegion(keyRegion: string | undefined, bucketRegion: string | undefined, property: string): string[] {
+  if (keyRegion === undefined || bucketRegion === undefined) return [];
+  if (Token.isUnresolved(keyRegion) || Token.isUnresolved(bucketRegion)) return [];
+  if (keyRegion !== bucketRegion) {
+    return [`${property} is in Region ${show(keyRegion)} but the bucket is in ${show(bucketRegion)}; the KMS key and the destination bucket must be in the same Region. Use a key in ${bucketRegion}.`];
+  }
+  return [];
+}
+
+/** The Region of a KMS key ARN, or undefined if it is a token or not a key ARN. */
+export function keyArnRegion(arn: string): string | undefined {
+  if (Token.isUnresolved(arn)) return undefined;
+  return parseKeyArn(arn)?.region;
+}
+
+function parseKeyArn(arn: string): { region: string } | undefined {
+  if (arn.length > 512 || !arn.startsWith('arn:')) return undefined;
+  try {
+    const parts = Arn.split(arn, ArnFormat.SLASH_RESOURCE_NAME);
+    if (parts.service !== 'kms' || parts.resource !== 'key' || !parts.resourceName || !parts.region || !parts.account) {
+      return undefined;
+    }
+    return { region: parts.region };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Twelve-digit AWS account ids, no duplicates. */
+export function checkAccountIds(accounts: string[], property: string): string[] {
+  if (Token.isUnresolved(accounts)) return [];
+  const problems: string[] = [];
+  accounts.forEach((account, i) => {
+    if (!Token.isUnresolved(account) && !ACCOUNT_PATTERN.test(account)) {
+      problems.push(`${property}[${i}] ${show(account)} is not an AWS account id; give the 12 digits, for example "111122223333".`);
+    }
+  });
+  problems.push(...checkNoDuplicates(accounts, property));
+  return problems;
+}
+
+/** An AWS Organizations id, `o-` and 10 to 32 lower-case letters or digits. */
+export function checkOrganizationId(id: string | undefined, property: string): string[] {
+  if (id === undefined || Token.isUnresolved(id)) return [];
+  if (!ORGANIZATION_ID_PATTERN.test(id)) {
+    return [`${property} ${show(id)} is not an AWS Organizations id; it must look like "o-a1b2c3d4e5" ("o-" and 10 to 32 lower-case letters or digits).`];
+  }
+  return [];
+}
+
+function checkNoDuplicates(values: string[], property: string): string[] {
+  const seen = new Set<string>();
+  const duplicates = new Set<string>();
+  for (const value of values) {
+    if (Token.isUnresolved(value)) continue;
+    if (seen.has(value)) duplicates.add(value);
+    seen.add(value);
+  }
+  if (duplicates.size === 0) return [];
+  return [`${property} lists ${[...duplicates].map(show).join(', ')} more than once. List each value once.`];
+}

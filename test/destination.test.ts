@@ -1,0 +1,260 @@
+import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { newApp, newStack, synthErrors } from './util';
+import { DestinationEncryption, ResourceDataSync, SyncDestination } from '../src';
+
+const KEY_ARN = 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+
+function bucketPolicyAllows(template: Template): any[] {
+  return Object.values(template.findResources('AWS::S3::BucketPolicy'))
+    .flatMap(p => p.Properties.PolicyDocument.Statement)
+    .filter((s: any) => s.Effect === 'Allow');
+}
+
+function keyPolicySsm(template: Template): any[] {
+  return Object.values(template.findResources('AWS::KMS::Key'))
+    .flatMap(k => k.Properties.KeyPolicy.Statement)
+    .filter((s: any) => s.Principal?.Service === 'ssm.amazonaws.com');
+}
+
+describe('SyncDestination.newBucket options', () => {
+  test('prefix: the sync writes under it and the policy allows only under it', () => {
+    const stack = newStack();
+    new ResourceDataSync(stack, 'Inventory', { destination: SyncDestination.newBucket({ prefix: 'inventory' }) });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::SSM::ResourceDataSync', { S3Destination: { BucketPrefix: 'inventory' } });
+    const delivery = bucketPolicyAllows(template).find(s => s.Action === 's3:PutObject');
+    expect(delivery.Resource).toEqual({
+      'Fn::Join': ['', [{ 'Fn::GetAtt': [expect.stringMatching(/^InventoryBucket/), 'Arn'] }, '/inventory/*/accountid=', { Ref: 'AWS::AccountId' }, '/*']],
+    });
+  });
+
+  test('S3_MANAGED: no key, no KMSKeyArn, no encryption conditions, no Bucket Key', () => {
+    const stack = newStack();
+    const sync = new ResourceDataSync(stack, 'Inventory', { destination: SyncDestination.newBucket({ encryption: DestinationEncryption.S3_MANAGED }) });
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::KMS::Key', 0);
+    template.hasResourceProperties('AWS::SSM::ResourceDataSync', { S3Destination: { KMSKeyArn: Match.absent() } });
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+    });
+    const delivery = bucketPolicyAllows(template).find(s => s.Action === 's3:PutObject');
+    expect(Object.keys(delivery.Condition.StringEquals).sort()).toEqual(['aws:SourceAccount', 's3:x-amz-acl']);
+    expect(sync.encryptionKey).toBeUndefined();
+  });
+
+  test('encryptionKey: the given key encrypts the bucket and gets the statement; no new key', () => {
+    const stack = newStack();
+    const key = new kms.Key(stack, 'MyKey');
+    const sync = new ResourceDataSync(stack, 'Inventory', { destination: SyncDestination.newBucket({ encryptionKey: key }) });
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::KMS::Key', 1);
+    template.hasResourceProperties('AWS::SSM::ResourceDataSync', { S3Destination: { KMSKeyArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^MyKey'), 'Arn'] } } });
+    expect(keyPolicySsm(template)).toHaveLength(1);
+    expect(sync.encryptionKey).toBe(key);
+  });
+
+  test('encryptionKey with S3_MANAGED is an error', () => {
+    const stack = newStack();
+    new ResourceDataSync(stack, 'Inventory', {
+      destination: SyncDestination.newBucket({ encryption: DestinationEncryption.S3_MANAGED, encryptionKey: new kms.Key(stack, 'K') }),
+    });
+    expect(synthErrors(stack)).toContain('[Stack/Inventory] destination encryption is S3_MANAGED but an encryptionKey is given');
+  });
+
+  test('removalPolicy DESTROY applies to the bucket and the key', () => {
+    const stack = newStack();
+    new ResourceDataSync(stack, 'Inventory', { destination: SyncDestination.newBucket({ removalPolicy: RemovalPolicy.DESTROY }) });
+    const template = Template.fromStack(stack);
+    template.hasResource('AWS::S3::Bucket', { DeletionPolicy: 'Delete' });
+    template.hasResource('AWS::KMS::Key', { DeletionPolicy: 'Delete' });
+  });
+
+  test('noncurrentVersionExpiration, serverAccessLogsBucket and bucketName are applied', () => {
+    const stack = newStack();
+    const logs = new s3.Bucket(stack, 'Logs');
+    new ResourceDataSync(stack, 'Inventory', {
+      destination: SyncDestination.newBucket({
+        noncurrentVersionExpiration: Duration.days(30),
+        serverAccessLogsBucket: logs,
+        bucketName: 'central-inventory-bucket',
+      }),
+    });
+    Template.fromStack(stack).hasResourceProperties('AWS::S3::Bucket', {
+      BucketName: 'central-inventory-bucket',
+      LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ NoncurrentVersionExpiration: { NoncurrentDays: 30 } })]) },
+      LoggingConfiguration: { DestinationBucketName: { Ref: Match.stringLikeRegexp('^Logs') } },
+    });
+  });
+
+  test('an invalid bucketName is an error', () => {
+    const stack = newStack();
+    new ResourceDataSync(stack, 'Inventory', { destination: SyncDestination.newBucket({ bucketName: 'Central_Inventory' }) });
+    expect(synthErrors(stack)).toContain('[Stack/Inventory] destination bucketName "Central_Inventory" is not a valid S3 bucket name');
+  });
+});
+
+describe('one destination shared by several syncs', () => {
+  test('one bucket, one key, one policy and no duplicated statement', () => {
+    const stack = newStack();
+    const destination = SyncDestination.newBucket({ prefix: 'inv' });
+    const a = new ResourceDataSync(stack, 'A', { destination });
+    const b = new ResourceDataSync(stack, 'B', { destination });
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::S3::Bucket', 1);
+    template.resourceCountIs('AWS::KMS::Key', 1);
+    template.resourceCountIs('AWS::S3::BucketPolicy', 1);
+    template.resourceCountIs('AWS::SSM::ResourceDataSync', 2);
+    expect(bucketPolicyAllows(template)).toHaveLength(2);
+    expect(keyPolicySsm(template)).toHaveLength(1);
+    expect(a.bucket).toBe(b.bucket);
+    // Both syncs wait for the policy.
+    const policyId = Object.keys(template.findResources('AWS::S3::BucketPolicy'))[0];
+    for (const sync of Object.values(template.findResources('AWS::SSM::ResourceDataSync'))) {
+      expect(sync.DependsOn).toContain(policyId);
+    }
+  });
+});
+
+describe('SyncDestination.fromBucket', () => {
+  test('a bucket and key in the app get the statements; the sync depends on both', () => {
+    const stack = newStack();
+    const key = new kms.Key(stack, 'Key');
+    const bucket = new s3.Bucket(stack, 'Bucket', { encryptionKey: key });
+    new ResourceDataSync(stack, 'Sync', { destination: SyncDestination.fromBucket(bucket, { prefix: 'inventory', encryptionKey: key }) });
+    const template = Template.fromStack(stack);
+    expect(bucketPolicyAllows(template).map(s => s.Sid)).toEqual(['SSMBucketPermissionsCheck', 'SSMBucketDelivery']);
+    expect(keyPolicySsm(template).map(s => s.Action)).toEqual(['kms:GenerateDataKey']);
+    template.hasResourceProperties('AWS::SSM::ResourceDataSync', {
+      S3Destination: { BucketPrefix: 'inventory', KMSKeyArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Key'), 'Arn'] } },
+    });
+    const sync = Object.values(template.findResources('AWS::SSM::ResourceDataSync'))[0];
+    expect(sync.DependsOn).toEqual(expect.arrayContaining([
+      Object.keys(template.findResources('AWS::S3::BucketPolicy'))[0],
+      Object.keys(template.findResources('AWS::KMS::Key'))[0],
+    ]));
+    Annotations.fromStack(stack).hasNoWarning('*', Match.anyValue());
+  });
+
+  test('the bucket\'s own encryption key is used when no key is given', () => {
+    const stack = newStack();
+    const bucket = new s3.Bucket(stack, 'Bucket', { encryption: s3.BucketEncryption.KMS });
+    const sync = new ResourceDataSync(stack, 'Sync', { destination: SyncDestination.fromBucket(bucket) });
+    expect(sync.encryptionKey).toBe(bucket.encryptionKey);
+    Template.fromStack(stack).hasResourceProperties('AWS::SSM::ResourceDataSync', {
+      S3Destination: { KMSKeyArn: Match.objectLike({ 'Fn::GetAtt': Match.anyValue() }) },
+    });
+  });
+
+  test('a bucket in another stack of the same environment gets the statements in its own stack', () => {
+    const app = newApp();
+    const data = new Stack(app, 'Data');
+    const bucket = new s3.Bucket(data, 'Bucket');
+    const ops = new Stack(app, 'Ops');
+    new ResourceDataSync(ops, 'Sync', { destination: SyncDestination.fromBucket(bucket) });
+    expect(bucketPolicyAllows(Template.fromStack(data))).toHaveLength(2);
+    expect(ops.dependencies).toContain(data);
+  });
+
+  test('an imported bucket gets no policy and a warning that shows the exact statements', () => {
+    const stack = newStack();
+    const bucket = s3.Bucket.fromBucketName(stack, 'Imported', 'their-bucket');
+    new ResourceDataSync(stack, 'Sync', { destination: SyncDestination.fromBucket(bucket, { prefix: 'inv' }) });
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::S3::BucketPolicy', 0);
+    Annotations.fromStack(stack).hasWarning('/Stack/Sync', Match.stringLikeRegexp('^The destination bucket "their-bucket" is not defined in this app'));
+    const warning = Annotations.fromStack(stack).findWarning('/Stack/Sync', Match.anyValue())[0].entry.data as string;
+    expect(warning).toContain('[ack: cdk-ssm-resource-data-sync:bucketPolicyNotManaged]');
+    const statements = JSON.parse(warning.slice(warning.indexOf('['), warning.lastIndexOf(']') + 1).replace(/ \[ack: [^\]]*\]$/, ''));
+    expect(statements.map((s: any) => s.Sid)).toEqual(['SSMBucketPermissionsCheck', 'SSMBucketDelivery']);
+    expect(statements[0].Resource).toEqual({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::their-bucket']] });
+    expect(statements[1].Resource).toEqual({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::their-bucket/inv/*/accountid=', { Ref: 'AWS::AccountId' }, '/*']] });
+  });
+
+  test('an imported key gets a warning with the key statement', () => {
+    const stack = newStack();
+    const bucket = new s3.Bucket(stack, 'Bucket');
+    const key = kms.Key.fromKeyArn(stack, 'Key', KEY_ARN);
+    new ResourceDataSync(stack, 'Sync', { destination: SyncDestination.fromBucket(bucket, { encryptionKey: key }) });
+    Annotations.fromStack(stack).hasWarning('/Stack/Sync', Match.stringLikeRegexp(`The KMS key "${KEY_ARN}" is not defined in this app[\\s\\S]*kms:GenerateDataKey`));
+    expect(bucketPolicyAllows(Template.fromStack(stack))).toHaveLength(2);
+  });
+
+  test('a bucket with Object Lock is an error', () => {
+    const stack = newStack();
+    const bucket = new s3.Bucket(stack, 'Locked', { objectLockEnabled: true });
+    new ResourceDataSync(stack, 'Sync', { destination: SyncDestination.fromBucket(bucket) });
+    expect(synthErrors(stack)).toContain('[Stack/Sync] destination bucket Stack/Locked has Object Lock enabled');
+  });
+
+  test('a key in another Region than the bucket is an error', () => {
+    const stack = newStack({ env: { account: '111122223333', region: 'eu-west-1' } });
+    const bucket = new s3.Bucket(stack, 'Bucket');
+    new ResourceDataSync(stack, 'Sync', {
+      destination: SyncDestination.fromBucket(bucket, { encryptionKey: kms.Key.fromKeyArn(stack, 'Key', KEY_ARN) }),
+    });
+    expect(synthErrors(stack)).toContain('[Stack/Sync] destination encryption key is in Region "us-east-1" but the bucket is in "eu-west-1"');
+  });
+
+  test('the bucket\'s Region is its stack\'s Region', () => {
+    const stack = newStack({ env: { account: '111122223333', region: 'ap-southeast-2' } });
+    new ResourceDataSync(stack, 'Sync', { destination: SyncDestination.fromBucket(new s3.Bucket(stack, 'Bucket')) });
+    Template.fromStack(stack).hasResourceProperties('AWS::SSM::ResourceDataSync', { S3Destination: { BucketRegion: 'ap-southeast-2' } });
+  });
+});
+
+describe('SyncDestination.fromBucketName', () => {
+  test('writes to the named bucket in its Region, changes no policy, and warns with the statements', () => {
+    const stack = newStack({ env: { account: '444455556666', region: 'eu-west-1' } });
+    const sync = new ResourceDataSync(stack, 'Sync', {
+      destination: SyncDestination.fromBucketName('central-inventory', { region: 'us-east-1', prefix: 'inv', kmsKeyArn: KEY_ARN }),
+    });
+    const template = Template.fromStack(stack);
+    expect(Object.keys(template.toJSON().Resources)).toHaveLength(1);
+    template.hasResourceProperties('AWS::SSM::ResourceDataSync', {
+      S3Destination: { BucketName: 'central-inventory', BucketRegion: 'us-east-1', BucketPrefix: 'inv', KMSKeyArn: KEY_ARN, SyncFormat: 'JsonSerDe' },
+    });
+    const warnings = Annotations.fromStack(stack).findWarning('/Stack/Sync', Match.anyValue()).map(w => w.entry.data as string);
+    expect(warnings).toHaveLength(2);
+    expect(warnings[0]).toContain('"Resource": "arn:aws:s3:::central-inventory/inv/*/accountid=444455556666/*"');
+    expect(warnings[0]).toContain('"aws:SourceArn": "arn:aws:ssm:*:444455556666:resource-data-sync/*"');
+    expect(warnings[0]).toContain(`"s3:x-amz-server-side-encryption-aws-kms-key-id": "${KEY_ARN}"`);
+    expect(warnings[1]).toContain('"Action": "kms:GenerateDataKey"');
+    expect(sync.bucket?.bucketName).toBe('central-inventory');
+    expect(sync.encryptionKey?.keyArn).toBe(KEY_ARN);
+  });
+
+  test.each([
+    [{ region: 'US-EAST-1' }, 'destination region "US-EAST-1" is not an AWS Region code'],
+    [{ region: 'us-east-1', kmsKeyArn: 'arn:aws:kms:us-east-1:111122223333:alias/inventory' }, 'destination kmsKeyArn "arn:aws:kms:us-east-1:111122223333:alias/inventory" is not a KMS key ARN'],
+    [{ region: 'us-east-1', kmsKeyArn: '1234abcd-12ab-34cd-56ef-1234567890ab' }, 'destination kmsKeyArn "1234abcd-12ab-34cd-56ef-1234567890ab" is not a KMS key ARN'],
+    [{ region: 'eu-west-1', kmsKeyArn: KEY_ARN }, 'destination encryption key is in Region "us-east-1" but the bucket is in "eu-west-1"'],
+    [{ region: 'us-east-1', prefix: '' }, 'destination prefix "" is 0 characters long'],
+    [{ region: 'us-east-1', prefix: 'x'.repeat(257) }, `destination prefix "${'x'.repeat(257)}" is 257 characters long; a bucket prefix must be 1 to 256 characters`],
+    [{ region: 'us-east-1', prefix: 'inv/' }, 'destination prefix "inv/" starts or ends with "/"'],
+  ])('%j is an error: %s', (options, message) => {
+    const stack = newStack();
+    new ResourceDataSync(stack, 'Sync', { destination: SyncDestination.fromBucketName('central-inventory', options) });
+    expect(synthErrors(stack)).toContain(`[Stack/Sync] ${message}`);
+  });
+
+  test('an invalid bucket name is an error that says why', () => {
+    const stack = newStack();
+    new ResourceDataSync(stack, 'Sync', { destination: SyncDestination.fromBucketName('my..bucket', { region: 'us-east-1' }) });
+    expect(synthErrors(stack)).toContain('[Stack/Sync] destination bucketName "my..bucket" is not a valid S3 bucket name (Bucket name must not have dash next to period, or period next to dash, or consecutive periods');
+  });
+
+  test('tokens are not judged', () => {
+    const stack = newStack();
+    new ResourceDataSync(stack, 'Sync', {
+      destination: SyncDestination.fromBucketName(Token.asString({ Ref: 'B' }), {
+        region: Token.asString({ Ref: 'R' }),
+        prefix: Token.asString({ Ref: 'P' }),
+        kmsKeyArn: Token.asString({ Ref: 'K' }),
+      }),
+    });
+    expect(synthErrors(stack)).toBe('');
+  });
+});

@@ -1,0 +1,356 @@
+import { Stack, Token } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { newApp, newStack, synthErrors } from './util';
+import { ResourceDataSync, SyncDestination, SyncSource, SyncType } from '../src';
+
+const ACCOUNT_ARN_PATTERN = {
+  'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ssm:*:', { Ref: 'AWS::AccountId' }, ':resource-data-sync/*']],
+};
+
+describe('zero-config Inventory sync', () => {
+  const stack = newStack();
+  const sync = new ResourceDataSync(stack, 'Inventory');
+  const template = Template.fromStack(stack);
+
+  test('makes exactly a key, a bucket, its policy and the sync', () => {
+    expect(Object.keys(template.toJSON().Resources).map(id => template.toJSON().Resources[id].Type).sort()).toEqual([
+      'AWS::KMS::Key', 'AWS::S3::Bucket', 'AWS::S3::BucketPolicy', 'AWS::SSM::ResourceDataSync',
+    ]);
+  });
+
+  test('the sync uses the nested S3Destination with JsonSerDe, the key and an explicit SyncType', () => {
+    template.hasResourceProperties('AWS::SSM::ResourceDataSync', {
+      SyncName: Match.stringLikeRegexp('^Stack-Inventory-'),
+      SyncType: 'SyncToDestination',
+      S3Destination: {
+        BucketName: { Ref: Match.stringLikeRegexp('^InventoryBucket') },
+        BucketRegion: { Ref: 'AWS::Region' },
+        KMSKeyArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^InventoryKey'), 'Arn'] },
+        SyncFormat: 'JsonSerDe',
+        BucketPrefix: Match.absent(),
+      },
+      SyncSource: Match.absent(),
+    });
+  });
+
+  test('never emits the legacy flat bucket properties', () => {
+    const props = Object.values(template.findResources('AWS::SSM::ResourceDataSync'))[0].Properties;
+    for (const flat of ['BucketName', 'BucketRegion', 'BucketPrefix', 'KMSKeyArn', 'SyncFormat']) {
+      expect(props).not.toHaveProperty(flat);
+    }
+  });
+
+  test('the sync is created after the bucket policy and the key', () => {
+    const sync_ = Object.values(template.findResources('AWS::SSM::ResourceDataSync'))[0];
+    const policyId = Object.keys(template.findResources('AWS::S3::BucketPolicy'))[0];
+    const keyId = Object.keys(template.findResources('AWS::KMS::Key'))[0];
+    expect(sync_.DependsOn).toEqual(expect.arrayContaining([policyId, keyId]));
+  });
+
+  test('the key has rotation on, is retained, and lets ssm.amazonaws.com only GenerateDataKey for this account\'s syncs', () => {
+    template.hasResource('AWS::KMS::Key', {
+      Properties: { EnableKeyRotation: true },
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+    });
+    const statements = Object.values(template.findResources('AWS::KMS::Key'))[0].Properties.KeyPolicy.Statement;
+    const ssmStatements = statements.filter((s: any) => s.Principal?.Service === 'ssm.amazonaws.com');
+    expect(ssmStatements).toEqual([{
+      Sid: 'SSMResourceDataSyncEncrypt',
+      Effect: 'Allow',
+      Principal: { Service: 'ssm.amazonaws.com' },
+      Action: 'kms:GenerateDataKey',
+      Resource: '*',
+      Condition: {
+        StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+        ArnLike: { 'aws:SourceArn': ACCOUNT_ARN_PATTERN },
+      },
+    }]);
+  });
+
+  test('the bucket is SSE-KMS with Bucket Key, private, versioned with noncurrent expiry, owner enforced, retained', () => {
+    template.hasResource('AWS::S3::Bucket', {
+      Properties: {
+        BucketEncryption: {
+          ServerSideEncryptionConfiguration: [{
+            BucketKeyEnabled: true,
+            ServerSideEncryptionByDefault: {
+              SSEAlgorithm: 'aws:kms',
+              KMSMasterKeyID: { 'Fn::GetAtt': [Match.stringLikeRegexp('^InventoryKey'), 'Arn'] },
+            },
+          }],
+        },
+        PublicAccessBlockConfiguration: {
+          BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true,
+        },
+        VersioningConfiguration: { Status: 'Enabled' },
+        LifecycleConfiguration: {
+          Rules: Match.arrayWith([Match.objectLike({ NoncurrentVersionExpiration: { NoncurrentDays: 90 }, Status: 'Enabled' })]),
+        },
+        OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+        ObjectLockEnabled: Match.absent(),
+      },
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+    });
+  });
+
+  test('the bucket policy denies non-TLS and TLS < 1.2, and allows ssm.amazonaws.com exactly what AWS documents', () => {
+    const statements = Object.values(template.findResources('AWS::S3::BucketPolicy'))[0].Properties.PolicyDocument.Statement;
+    const allows = statements.filter((s: any) => s.Effect === 'Allow');
+    const bucketArn = { 'Fn::GetAtt': [Match.stringLikeRegexp('^InventoryBucket'), 'Arn'] };
+    expect(allows).toHaveLength(2);
+    expect(statements).toEqual(expect.arrayContaining([
+      expect.objectContaining({ Effect: 'Deny', Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+      expect.objectContaining({ Effect: 'Deny', Action: 's3:*', Condition: { NumericLessThan: { 's3:TlsVersion': 1.2 } } }),
+    ]));
+    Template.fromJSON({ Resources: { P: { Type: 'X', Properties: { S: allows } } } }).hasResourceProperties('X', {
+      S: [
+        {
+          Sid: 'SSMBucketPermissionsCheck',
+          Effect: 'Allow',
+          Principal: { Service: 'ssm.amazonaws.com' },
+          Action: 's3:GetBucketAcl',
+          Resource: bucketArn,
+        },
+        {
+          Sid: 'SSMBucketDelivery',
+          Effect: 'Allow',
+          Principal: { Service: 'ssm.amazonaws.com' },
+          Action: 's3:PutObject',
+          Resource: { 'Fn::Join': ['', [bucketArn, '/*/accountid=', { Ref: 'AWS::AccountId' }, '/*']] },
+          Condition: {
+            StringEquals: {
+              's3:x-amz-acl': 'bucket-owner-full-control',
+              'aws:SourceAccount': { Ref: 'AWS::AccountId' },
+              's3:x-amz-server-side-encryption': 'aws:kms',
+              's3:x-amz-server-side-encryption-aws-kms-key-id': { 'Fn::GetAtt': [Match.stringLikeRegexp('^InventoryKey'), 'Arn'] },
+            },
+            ArnLike: { 'aws:SourceArn': ACCOUNT_ARN_PATTERN },
+          },
+        },
+      ],
+    });
+  });
+
+  test('exposes the bucket, the key, the type, and the name and ARN as tokens', () => {
+    expect(sync.bucket).toBeDefined();
+    expect(sync.encryptionKey).toBeDefined();
+    expect(sync.syncType).toBe(SyncType.SYNC_TO_DESTINATION);
+    expect(stack.resolve(sync.syncName)).toEqual({ Ref: expect.stringMatching(/^Inventory/) });
+    expect(stack.resolve(sync.syncArn)).toEqual({
+      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ssm:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':resource-data-sync/', { Ref: expect.stringMatching(/^Inventory/) }]],
+    });
+    expect(stack.resolve(sync.resourceDataSyncRef.syncName)).toEqual(stack.resolve(sync.syncName));
+  });
+
+  test('emits no warning', () => {
+    expect(stack.node.metadata.concat(...stack.node.findAll().map(c => c.node.metadata)).filter(m => m.type === 'aws:cdk:warning')).toEqual([]);
+  });
+});
+
+describe('syncName', () => {
+  test('is used as given', () => {
+    const stack = newStack();
+    new ResourceDataSync(stack, 'Inventory', { syncName: 'inventory' });
+    Template.fromStack(stack).hasResourceProperties('AWS::SSM::ResourceDataSync', { SyncName: 'inventory' });
+  });
+
+  test('is generated unique, at most 64 characters, when not given', () => {
+    const stack = new Stack(newApp(), 'AStackWithAVeryLongNameThatGoesOnAndOnForMoreThanSixtyFourCharacters');
+    new ResourceDataSync(stack, 'InventorySyncWithAnotherVeryLongConstructIdentifier');
+    new ResourceDataSync(stack, 'InventorySyncWithAnotherVeryLongConstructIdentifier2');
+    const names = Object.values(Template.fromStack(stack).findResources('AWS::SSM::ResourceDataSync')).map(r => r.Properties.SyncName);
+    expect(new Set(names).size).toBe(2);
+    for (const name of names) expect(name.length).toBeLessThanOrEqual(64);
+  });
+
+  test.each([
+    ['empty', ''],
+    ['65 characters', 'x'.repeat(65)],
+  ])('%s is an error naming the path, the property, the value and the fix', (_, name) => {
+    const stack = newStack();
+    new ResourceDataSync(stack, 'Inventory', { syncName: name });
+    const errors = synthErrors(stack);
+    expect(errors).toContain('[Stack/Inventory] syncName');
+    expect(errors).toContain(`is ${name.length} characters long; a resource data sync name must be 1 to 64 characters`);
+  });
+
+  test('a token is not judged', () => {
+    const stack = newStack();
+    new ResourceDataSync(stack, 'Inventory', { syncName: Token.asString({ Ref: 'NameParameter' }) });
+    expect(synthErrors(stack)).toBe('');
+  });
+
+  test('64 characters is accepted', () => {
+    const stack = newStack();
+    new ResourceDataSync(stack, 'Inventory', { syncName: 'x'.repeat(64) });
+    expect(synthErrors(stack)).toBe('');
+  });
+});
+
+describe('syncType against destination and source', () => {
+  const source = () => SyncSource.singleAccount({ regions: ['us-east-1'] });
+
+  test('SYNC_FROM_SOURCE without a source is an error', () => {
+    const stack = newStack();
+    new ResourceDataSync(stack, 'Sync', { syncType: SyncType.SYNC_FROM_SOURCE });
+    expect(synthErrors(stack)).toContain('[Stack/Sync] syncType is SYNC_FROM_SOURCE but no source is given');
+  });
+
+  test('a source with SYNC_TO_DESTINATION is an error', () => {
+    const stack = newStack();
+    new ResourceDataSync(stack, 'Sync', { syncType: SyncType.SYNC_TO_DESTINATION, source: source() });
+    expect(synthErrors(stack)).toContain('[Stack/Sync] source is given but syncType is SYNC_TO_DESTINATION');
+  });
+
+  test('a destination with SYNC_FROM_SOURCE is an error', () => {
+    const stack = newStack();
+    new ResourceDataSync(stack, 'Sync', { syncType: SyncType.SYNC_FROM_SOURCE, source: source(), destination: SyncDestination.newBucket() });
+    expect(synthErrors(stack)).toContain('[Stack/Sync] destination is given but the sync is SYNC_FROM_SOURCE');
+  });
+
+  test('a destination with a source is an error', () => {
+    const stack = newStack();
+    new ResourceDataSync(stack, 'Sync', { source: source(), destination: SyncDestination.newBucket() });
+    expect(synthErrors(stack)).toContain('[Stack/Sync] destination is given but the sync is a SyncFromSource sync (it has a source)');
+  });
+
+  test('an explicit type that agrees is accepted', () => {
+    const stack = newStack();
+    new ResourceDataSync(stack, 'A', { syncType: SyncType.SYNC_TO_DESTINATION });
+    new ResourceDataSync(stack, 'B', { syncType: SyncType.SYNC_FROM_SOURCE, source: source() });
+    expect(synthErrors(stack)).toBe('');
+  });
+});
+
+describe('the 5-syncs-per-account-and-Region quota', () => {
+  test('a sixth sync in one stack is an error that names it and says other syncs count too', () => {
+    const stack = newStack();
+    for (let i = 1; i <= 6; i++) new ResourceDataSync(stack, `Sync${i}`, { destination: SyncDestination.fromBucketName('my-bucket', { region: 'us-east-1' }) });
+    const errors = synthErrors(stack);
+    expect(errors).toContain('[Stack/Sync6] this is resource data sync 6 of 6 for stack Stack in this app; the service allows 5 per account and Region, and syncs made outside this app');
+    expect(errors).not.toContain('[Stack/Sync5]');
+  });
+
+  test('five in one stack are accepted', () => {
+    const stack = newStack();
+    for (let i = 1; i <= 5; i++) new ResourceDataSync(stack, `Sync${i}`, { destination: SyncDestination.fromBucketName('my-bucket', { region: 'us-east-1' }) });
+    expect(synthErrors(stack)).toBe('');
+  });
+
+  test('counts across stacks of the same account and Region', () => {
+    const app = newApp();
+    const env = { account: '111111111111', region: 'eu-west-1' };
+    const a = new Stack(app, 'A', { env });
+    const b = new Stack(app, 'B', { env });
+    for (let i = 1; i <= 3; i++) new ResourceDataSync(a, `Sync${i}`, { source: SyncSource.singleAccount({ regions: ['eu-west-1'] }) });
+    for (let i = 1; i <= 3; i++) new ResourceDataSync(b, `Sync${i}`, { source: SyncSource.singleAccount({ regions: ['eu-west-1'] }) });
+    expect(synthErrors(a)).toContain('[B/Sync3] this is resource data sync 6 of 6 for account 111111111111 and Region eu-west-1');
+  });
+
+  test('does not count syncs of other accounts or Regions together', () => {
+    const app = newApp();
+    const a = new Stack(app, 'A', { env: { account: '111111111111', region: 'eu-west-1' } });
+    const b = new Stack(app, 'B', { env: { account: '111111111111', region: 'us-east-1' } });
+    const c = new Stack(app, 'C', { env: { account: '222222222222', region: 'eu-west-1' } });
+    for (const stack of [a, b, c]) {
+      for (let i = 1; i <= 4; i++) new ResourceDataSync(stack, `Sync${i}`, { source: SyncSource.singleAccount({ regions: ['eu-west-1'] }) });
+    }
+    expect(synthErrors(a)).toBe('');
+  });
+});
+
+test('every broken rule of a construct is reported in one synth', () => {
+  const stack = newStack();
+  new ResourceDataSync(stack, 'Sync', {
+    syncName: 'x'.repeat(70),
+    destination: SyncDestination.fromBucketName('Not_A_Bucket', { region: 'moon-1', prefix: '/inv/', kmsKeyArn: 'alias/mine' }),
+  });
+  const errors = synthErrors(stack);
+  for (const expected of [
+    '[Stack/Sync] syncName',
+    '[Stack/Sync] destination bucketName "Not_A_Bucket" is not a valid S3 bucket name',
+    '[Stack/Sync] destination region "moon-1" is not an AWS Region code',
+    '[Stack/Sync] destination prefix "/inv/" starts or ends with "/"',
+    '[Stack/Sync] destination kmsKeyArn "alias/mine" is not a KMS key ARN',
+  ]) {
+    expect(errors).toContain(expected);
+  }
+});
+
+describe('fromSyncName', () => {
+  test('gives the name and the ARN in the scope\'s account and Region', () => {
+    const stack = newStack({ env: { account: '123456789012', region: 'eu-west-1' } });
+    const imported = ResourceDataSync.fromSyncName(stack, 'Existing', 'inventory');
+    expect(imported.syncName).toBe('inventory');
+    expect(imported.resourceDataSyncRef.syncName).toBe('inventory');
+    expect(stack.resolve(imported.syncArn)).toBe('arn:aws:ssm:eu-west-1:123456789012:resource-data-sync/inventory');
+  });
+
+  test('adds no resource', () => {
+    const stack = newStack();
+    ResourceDataSync.fromSyncName(stack, 'Existing', 'inventory');
+    expect(Template.fromStack(stack).toJSON().Resources ?? {}).toEqual({});
+  });
+});
+
+describe('grantRead', () => {
+  test('reads the objects under the prefix, lists under it, and decrypts with the key', () => {
+    const stack = newStack();
+    const sync = new ResourceDataSync(stack, 'Inventory', { destination: SyncDestination.newBucket({ prefix: 'inv' }) });
+    const role = new iam.Role(stack, 'Reader', { assumedBy: new iam.AccountRootPrincipal() });
+    sync.grantRead(role);
+    const bucketArn = { 'Fn::GetAtt': [Match.stringLikeRegexp('^InventoryBucket'), 'Arn'] };
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          { Effect: 'Allow', Action: 's3:GetObject', Resource: { 'Fn::Join': ['', [bucketArn, '/inv/*']] } },
+          { Effect: 'Allow', Action: 's3:GetBucketLocation', Resource: bucketArn },
+          { Effect: 'Allow', Action: 's3:ListBucket', Resource: bucketArn, Condition: { StringLike: { 's3:prefix': ['inv', 'inv/*'] } } },
+          { Effect: 'Allow', Action: 'kms:Decrypt', Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^InventoryKey'), 'Arn'] } },
+        ]),
+      },
+    });
+    const actions = Object.values(template.findResources('AWS::IAM::Policy'))
+      .flatMap(p => p.Properties.PolicyDocument.Statement).flatMap((s: any) => [s.Action].flat());
+    expect(actions.sort()).toEqual(['kms:Decrypt', 's3:GetBucketLocation', 's3:GetObject', 's3:ListBucket']);
+  });
+
+  test('without a prefix, reads every object of the bucket', () => {
+    const stack = newStack();
+    const sync = new ResourceDataSync(stack, 'Inventory');
+    const role = new iam.Role(stack, 'Reader', { assumedBy: new iam.AccountRootPrincipal() });
+    sync.grantRead(role);
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          { Effect: 'Allow', Action: ['s3:GetBucketLocation', 's3:ListBucket'], Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^InventoryBucket'), 'Arn'] } },
+        ]),
+      },
+    });
+  });
+
+  test('on an Explorer sync is an error that says why', () => {
+    const stack = newStack();
+    const sync = new ResourceDataSync(stack, 'Ops', { source: SyncSource.singleAccount({ regions: ['us-east-1'] }) });
+    expect(() => sync.grantRead(new iam.AccountRootPrincipal())).toThrow(/\[Stack\/Ops\] grantRead\(\) needs a SyncToDestination sync/);
+  });
+});
+
+test('a stack in a known account and Region writes literal values into the policies', () => {
+  const stack = newStack({ env: { account: '123456789012', region: 'eu-central-1' } });
+  new ResourceDataSync(stack, 'Inventory');
+  const template = Template.fromStack(stack);
+  template.hasResourceProperties('AWS::SSM::ResourceDataSync', { S3Destination: { BucketRegion: 'eu-central-1' } });
+  template.hasResourceProperties('AWS::S3::BucketPolicy', {
+    PolicyDocument: {
+      Statement: Match.arrayWith([Match.objectLike({
+        Sid: 'SSMBucketDelivery123456789012',
+        Condition: Match.objectLike({ StringEquals: Match.objectLike({ 'aws:SourceAccount': '123456789012' }) }),
+      })]),
+    },
+  });
+});
