@@ -72,7 +72,8 @@ for (const pattern of ['/examples/', 'cdk.out/', 'cdk.json', '/.ci/', '/.venv/',
 // Idempotent: a second run costs nothing.
 const tools = project.addTask('tools', {
   description: 'Install cfn-lint into .venv/ (used by the tests)',
-  exec: `test -x .venv/bin/cfn-lint || (python3 -m venv .venv && .venv/bin/pip install --quiet --disable-pip-version-check cfn-lint==${CFN_LINT_VERSION})`,
+  // projen runs tasks in a portable shell without `test`: let bash do it.
+  exec: `bash -c 'test -x .venv/bin/cfn-lint || { python3 -m venv .venv && .venv/bin/pip install --quiet --disable-pip-version-check cfn-lint==${CFN_LINT_VERSION}; }'`,
 });
 project.testTask.prependSpawn(tools);
 
@@ -82,6 +83,6 @@ const example = project.addTask('example', {
   description: 'Compile the library, synthesize examples/app.ts into cdk.out/ and print what it made',
 });
 example.spawn(project.compileTask);
-example.exec('ts-node --project tsconfig.dev.json examples/app.ts');
+example.exec('ts-node --project examples/tsconfig.json examples/app.ts');
 
 project.synth();

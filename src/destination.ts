@@ -184,7 +184,7 @@ export interface SyncDestinationConfig {
   readonly encryptionKey?: kms.IKey;
 
   /**
-   * What the sync must be created after: the bucket policy and the key that let it write.
+   * What the sync must be created after: the bucket policy that lets it write.
    */
   readonly dependencies: IDependable[];
 }
@@ -287,9 +287,10 @@ function bindToBucket(scope: Construct, binding: BucketBinding): SyncDestination
     ],
   });
 
-  const dependencies: IDependable[] = [];
-  if (bucket.policy) dependencies.push(bucket.policy);
-  if (encryptionKey) dependencies.push(encryptionKey);
+  // The sync must be created after the policies that let it write, or its first run fails and
+  // CloudFormation rolls back. The key (whose policy is inline) is already ordered before the sync
+  // by the `KMSKeyArn` reference; the bucket policy is a resource of its own.
+  const dependencies: IDependable[] = bucket.policy ? [bucket.policy] : [];
 
   return {
     s3Destination: {

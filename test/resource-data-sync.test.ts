@@ -41,11 +41,12 @@ describe('zero-config Inventory sync', () => {
     }
   });
 
-  test('the sync is created after the bucket policy and the key', () => {
+  test('the sync is created after the bucket policy (DependsOn) and the key (GetAtt)', () => {
     const sync_ = Object.values(template.findResources('AWS::SSM::ResourceDataSync'))[0];
     const policyId = Object.keys(template.findResources('AWS::S3::BucketPolicy'))[0];
     const keyId = Object.keys(template.findResources('AWS::KMS::Key'))[0];
-    expect(sync_.DependsOn).toEqual(expect.arrayContaining([policyId, keyId]));
+    expect(sync_.DependsOn).toEqual([policyId]);
+    expect(sync_.Properties.S3Destination.KMSKeyArn).toEqual({ 'Fn::GetAtt': [keyId, 'Arn'] });
   });
 
   test('the key has rotation on, is retained, and lets ssm.amazonaws.com only GenerateDataKey for this account\'s syncs', () => {

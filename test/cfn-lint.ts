@@ -1,0 +1,19 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+
+/** cfn-lint from `.venv/` (installed by `npx projen tools`, which `npx projen test` runs) or the PATH. */
+function cfnLintCommand(): string {
+  const local = path.join(__dirname, '..', '.venv', 'bin', 'cfn-lint');
+  if (fs.existsSync(local)) return local;
+  const found = spawnSync('cfn-lint', ['--version']);
+  if (found.status === 0) return 'cfn-lint';
+  // Never skip: a run without cfn-lint would pass without checking anything.
+  throw new Error('cfn-lint is not installed: run `npx projen tools` (npx projen test does it first).');
+}
+
+/** Lints CloudFormation templates; returns cfn-lint's exit code and what it printed. */
+export function cfnLint(templateFiles: string[]): { status: number | null; output: string } {
+  const result = spawnSync(cfnLintCommand(), ['--format', 'parseable', '--', ...templateFiles], { encoding: 'utf-8' });
+  return { status: result.status, output: `${result.stdout}${result.stderr}` };
+}
