@@ -339,9 +339,12 @@ class NewBucketDestination extends SyncDestination {
 
     // Every sync's account may write; an account already granted is not granted twice.
     const account = accountOf(scope);
+    const listed = this.options.sourceAccounts ?? [];
+    const listIsToken = Token.isUnresolved(listed);
     const writers: Writers = {
-      accounts: first ? unique([...(this.options.sourceAccounts ?? []), account]) : this.accounts.includes(account) ? [] : [account],
-      // The organization statements are added once, with the first sync.
+      accounts: first ? unique([...(listIsToken ? [] : listed), account]) : this.accounts.includes(account) ? [] : [account],
+      // The list and organization statements are added once, with the first sync.
+      accountList: first && listIsToken ? listed : undefined,
       organizationId: first ? this.options.organizationId : undefined,
     };
     this.accounts.push(...writers.accounts);

@@ -27,6 +27,12 @@ const BUCKET_OWNER_FULL_CONTROL = 'bucket-owner-full-control';
 export interface Writers {
   /** Accounts whose resource data syncs may write, each under its own key path. */
   readonly accounts: string[];
+  /**
+   * A list of accounts known only at deploy time (a token list). It cannot be split into one
+   * statement per account at synth time, so it gets the walkthrough's form: one statement whose
+   * `aws:SourceAccount` is the list.
+   */
+  readonly accountList?: string[];
   /** An organization whose accounts' syncs may write. */
   readonly organizationId?: string;
 }
@@ -89,6 +95,22 @@ export function bucketStatements(scope: IConstruct, target: DeliveryTarget, writ
       },
     }));
   }
+  if (writers.accountList) {
+    statements.push(new iam.PolicyStatement({
+      sid: 'SSMBucketDeliveryListedAccounts',
+      principals: [ssm],
+      actions: ['s3:PutObject'],
+      resources: [objectKeys(target, '*')],
+      conditions: {
+        StringEquals: {
+          's3:x-amz-acl': BUCKET_OWNER_FULL_CONTROL,
+          'aws:SourceAccount': writers.accountList,
+          ...encryptionConditions(target),
+        },
+        ArnLike: { 'aws:SourceArn': syncArnPattern(scope, '*') },
+      },
+    }));
+  }
   if (writers.organizationId) {
     const keys = objectKeys(target, '*');
     statements.push(
@@ -130,6 +152,18 @@ export function keyStatements(scope: IConstruct, writers: Writers): iam.PolicySt
       ArnLike: { 'aws:SourceArn': syncArnPattern(scope, account) },
     },
   }));
+  if (writers.accountList) {
+    statements.push(new iam.PolicyStatement({
+      sid: 'SSMResourceDataSyncEncryptListedAccounts',
+      principals: [ssm],
+      actions: ['kms:GenerateDataKey'],
+      resources: ['*'],
+      conditions: {
+        StringEquals: { 'aws:SourceAccount': writers.accountList },
+        ArnLike: { 'aws:SourceArn': syncArnPattern(scope, '*') },
+      },
+    }));
+  }
   if (writers.organizationId) {
     statements.push(new iam.PolicyStatement({
       sid: 'SSMResourceDataSyncEncryptOrganization',
