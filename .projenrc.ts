@@ -45,6 +45,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     mavenArtifactId: 'cdk-ssm-resource-data-sync',
   },
 
+  // integ-runner tests (test/integ.*.ts) with committed snapshots, verified offline by `npx projen test`.
+  experimentalIntegRunner: true,
+
   devDeps: [
     'fast-check@^4',
     'ajv@^8',
@@ -62,6 +65,13 @@ const project = new awscdk.AwsCdkConstructLibrary({
 
   gitignore: ['cdk.out/', '/.venv/', '/build/', '__pycache__/', '*.pyc', 'target/'],
 });
+
+// experimentalIntegRunner asks for @latest of both. Pin them: the alpha's peer range must accept
+// CDK_VERSION, and integ-runner after 2.197 is not known to read this aws-cdk-lib's cloud assembly.
+for (const name of ['@aws-cdk/integ-runner', '@aws-cdk/integ-tests-alpha']) {
+  project.deps.removeDependency(name);
+}
+project.addDevDeps('@aws-cdk/integ-runner@2.197.10', '@aws-cdk/integ-tests-alpha@2.245.0-alpha.0');
 
 // The default ignore files would ship examples/, cdk.out/ and cdk.json in the npm tarball.
 for (const pattern of ['/examples/', 'cdk.out/', 'cdk.json', '/.ci/', '/.venv/', '/build/', '/docs/']) {

@@ -2,7 +2,7 @@
  * The example stacks, one per use case. The same stacks are written in Python and Java under
  * examples/python and examples/java. They use the built library (lib/), as a user would.
  */
-import { App, Stack, StackProps } from 'aws-cdk-lib';
+import { Annotations, App, CfnOutput, Stack, StackProps } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -51,11 +51,57 @@ export class OrganizationOpsDataStack extends Stack {
   }
 }
 
+/** 4a. The central account: one bucket and key that every account of the organization writes into. */
+export class CentralInventoryStack extends Stack {
+  constructor(scope: Construct, id: string, props: StackProps & { readonly organizationId: string }) {
+    super(scope, id, props);
+    const sync = new ResourceDataSync(this, 'Inventory', {
+      syncName: 'inventory',
+      destination: SyncDestination.newBucket({
+        bucketName: `inventory-${this.account}-${this.region}`,
+        prefix: 'inventory',
+        organizationId: props.organizationId,
+      }),
+    });
+    // What the member stacks need: the bucket's name and the key's ARN.
+    new CfnOutput(this, 'BucketName', { value: sync.bucket!.bucketName });
+    new CfnOutput(this, 'KeyArn', { value: sync.encryptionKey!.keyArn });
+  }
+}
+
+/** 4b. A member account, in any Region: its Inventory into the central bucket. */
+export class MemberInventoryStack extends Stack {
+  constructor(scope: Construct, id: string, props: StackProps & { readonly centralBucketName: string; readonly centralRegion: string; readonly centralKeyArn: string }) {
+    super(scope, id, props);
+    const sync = new ResourceDataSync(this, 'Inventory', {
+      syncName: 'inventory-to-central',
+      destination: SyncDestination.fromBucketName(props.centralBucketName, {
+        region: props.centralRegion,
+        prefix: 'inventory',
+        kmsKeyArn: props.centralKeyArn,
+      }),
+    });
+    // The central stack's organization statements already let this account write and encrypt.
+    const reason = 'the central bucket and key grant the whole organization (CentralInventoryStack)';
+    Annotations.of(sync).acknowledgeWarning('cdk-ssm-resource-data-sync:bucketPolicyNotManaged', reason);
+    Annotations.of(sync).acknowledgeWarning('cdk-ssm-resource-data-sync:keyPolicyNotManaged', reason);
+  }
+}
+
 /** Every example stack, in one app. */
 export function addExampleStacks(app: App): Stack[] {
+  const central = { account: '111111111111', region: 'us-east-1' };
   return [
     new InventoryStack(app, 'InventoryStack'),
     new ExistingBucketStack(app, 'ExistingBucketStack'),
     new OrganizationOpsDataStack(app, 'OrganizationOpsDataStack'),
+    new CentralInventoryStack(app, 'CentralInventoryStack', { env: central, organizationId: 'o-a1b2c3d4e5' }),
+    new MemberInventoryStack(app, 'MemberInventoryStack', {
+      env: { account: '222222222222', region: 'eu-west-1' },
+      centralBucketName: 'inventory-111111111111-us-east-1',
+      centralRegion: central.region,
+      // The central stack's KeyArn output, once it is deployed (a key id is known only then).
+      centralKeyArn: app.node.tryGetContext('centralKeyArn') ?? 'arn:aws:kms:us-east-1:111111111111:key/00000000-0000-0000-0000-000000000000',
+    }),
   ];
 }

@@ -256,3 +256,109 @@ describe('SyncDestination.fromBucketName', () => {
     expect(synthErrors(stack)).toBe('');
   });
 });
+
+describe('a central bucket', () => {
+  const env = { account: '111122223333', region: 'us-east-1' };
+
+  test('sourceAccounts: each account writes only under its own path, bound to its own syncs', () => {
+    const stack = newStack({ env });
+    new ResourceDataSync(stack, 'Inventory', {
+      destination: SyncDestination.newBucket({ prefix: 'inv', sourceAccounts: ['444455556666', '777788889999'] }),
+    });
+    const template = Template.fromStack(stack);
+    const puts = bucketPolicyAllows(template).filter(s => s.Action === 's3:PutObject');
+    expect(puts.map(s => s.Sid)).toEqual(['SSMBucketDelivery444455556666', 'SSMBucketDelivery777788889999', 'SSMBucketDelivery111122223333']);
+    for (const account of ['444455556666', '777788889999', '111122223333']) {
+      const put = puts.find(s => s.Sid === `SSMBucketDelivery${account}`);
+      expect(put.Resource).toEqual({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [expect.stringMatching(/^InventoryBucket/), 'Arn'] }, `/inv/*/accountid=${account}/*`]] });
+      expect(put.Condition.StringEquals['aws:SourceAccount']).toBe(account);
+      expect(put.Condition.ArnLike['aws:SourceArn']).toBe(`arn:aws:ssm:*:${account}:resource-data-sync/*`);
+    }
+    expect(keyPolicySsm(template).map(s => s.Condition.StringEquals['aws:SourceAccount'])).toEqual(['444455556666', '777788889999', '111122223333']);
+  });
+
+  test('organizationId: PutObject and PutObjectTagging under every account path with aws:SourceOrgID, and the key for the organization', () => {
+    const stack = newStack({ env });
+    new ResourceDataSync(stack, 'Inventory', { destination: SyncDestination.newBucket({ prefix: 'inv', organizationId: 'o-a1b2c3d4e5' }) });
+    const template = Template.fromStack(stack);
+    const allows = bucketPolicyAllows(template);
+    const orgKeys = { 'Fn::Join': ['', [{ 'Fn::GetAtt': [expect.stringMatching(/^InventoryBucket/), 'Arn'] }, '/inv/*/accountid=*/*']] };
+    expect(allows.find(s => s.Sid === 'SSMBucketDeliveryOrganization')).toEqual({
+      Sid: 'SSMBucketDeliveryOrganization',
+      Effect: 'Allow',
+      Principal: { Service: 'ssm.amazonaws.com' },
+      Action: 's3:PutObject',
+      Resource: orgKeys,
+      Condition: {
+        StringEquals: {
+          's3:x-amz-acl': 'bucket-owner-full-control',
+          'aws:SourceOrgID': 'o-a1b2c3d4e5',
+          's3:x-amz-server-side-encryption': 'aws:kms',
+          's3:x-amz-server-side-encryption-aws-kms-key-id': { 'Fn::GetAtt': [expect.stringMatching(/^InventoryKey/), 'Arn'] },
+        },
+      },
+    });
+    expect(allows.find(s => s.Sid === 'SSMBucketDeliveryTaggingOrganization')).toEqual({
+      Sid: 'SSMBucketDeliveryTaggingOrganization',
+      Effect: 'Allow',
+      Principal: { Service: 'ssm.amazonaws.com' },
+      Action: 's3:PutObjectTagging',
+      Resource: orgKeys,
+      Condition: { StringEquals: { 'aws:SourceOrgID': 'o-a1b2c3d4e5' } },
+    });
+    expect(JSON.stringify(template.toJSON())).not.toContain('aws:PrincipalOrgID');
+    expect(keyPolicySsm(template).find(s => s.Sid === 'SSMResourceDataSyncEncryptOrganization')).toEqual({
+      Sid: 'SSMResourceDataSyncEncryptOrganization',
+      Effect: 'Allow',
+      Principal: { Service: 'ssm.amazonaws.com' },
+      Action: 'kms:GenerateDataKey',
+      Resource: '*',
+      Condition: { StringEquals: { 'aws:SourceOrgID': 'o-a1b2c3d4e5' } },
+    });
+  });
+
+  test('a token list of accounts gets the walkthrough form: one statement with the list', () => {
+    const stack = newStack({ env });
+    new ResourceDataSync(stack, 'Inventory', { destination: SyncDestination.newBucket({ sourceAccounts: Token.asList({ Ref: 'Accounts' }) }) });
+    const template = Template.fromStack(stack);
+    const listed = bucketPolicyAllows(template).find(s => s.Sid === 'SSMBucketDeliveryListedAccounts');
+    expect(listed.Condition.StringEquals['aws:SourceAccount']).toEqual({ Ref: 'Accounts' });
+    expect(keyPolicySsm(template).find(s => s.Sid === 'SSMResourceDataSyncEncryptListedAccounts').Condition.StringEquals['aws:SourceAccount']).toEqual({ Ref: 'Accounts' });
+  });
+
+  test.each([
+    [{ sourceAccounts: ['4444555566'] }, 'destination sourceAccounts[0] "4444555566" is not an AWS account id'],
+    [{ sourceAccounts: ['444455556666', '444455556666'] }, 'destination sourceAccounts lists "444455556666" more than once'],
+    [{ organizationId: 'o-abc' }, 'destination organizationId "o-abc" is not an AWS Organizations id'],
+  ])('%j is an error', (options, message) => {
+    const stack = newStack({ env });
+    new ResourceDataSync(stack, 'Inventory', { destination: SyncDestination.newBucket(options) });
+    expect(synthErrors(stack)).toContain(`[Stack/Inventory] ${message}`);
+  });
+
+  test('syncs in two stacks of one environment share one bucket, one key and one policy', () => {
+    const app = newApp();
+    const central = new Stack(app, 'Central', { env });
+    const other = new Stack(app, 'Other', { env });
+    const destination = SyncDestination.newBucket({ bucketName: 'central-inventory-111122223333' });
+    new ResourceDataSync(central, 'Inventory', { destination });
+    new ResourceDataSync(other, 'Inventory', { destination });
+    const template = Template.fromStack(central);
+    template.resourceCountIs('AWS::S3::Bucket', 1);
+    template.resourceCountIs('AWS::KMS::Key', 1);
+    expect(bucketPolicyAllows(template)).toHaveLength(2);
+    expect(keyPolicySsm(template)).toHaveLength(1);
+    Template.fromStack(other).resourceCountIs('AWS::S3::Bucket', 0);
+    Template.fromStack(other).hasResourceProperties('AWS::SSM::ResourceDataSync', {
+      S3Destination: { BucketName: { 'Fn::ImportValue': Match.stringLikeRegexp('^Central:') }, BucketRegion: 'us-east-1' },
+    });
+  });
+
+  test('bucket and key are retained when the stack is deleted, unless the user opts out', () => {
+    const stack = newStack({ env });
+    new ResourceDataSync(stack, 'Inventory', { destination: SyncDestination.newBucket({ organizationId: 'o-a1b2c3d4e5' }) });
+    const template = Template.fromStack(stack);
+    template.hasResource('AWS::S3::Bucket', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    template.hasResource('AWS::KMS::Key', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+  });
+});

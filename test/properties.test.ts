@@ -125,8 +125,11 @@ const destinationArb: fc.Arbitrary<DestinationCase> = fc.oneof(
     organizationId: organizationIdArb,
   }).map(o => ({
     build: () => SyncDestination.newBucket({
-      prefix: o.prefix.value, bucketName: o.bucketName.value, encryption: o.encryption,
-      sourceAccounts: o.sourceAccounts.value, organizationId: o.organizationId.value,
+      prefix: o.prefix.value,
+      bucketName: o.bucketName.value,
+      encryption: o.encryption,
+      sourceAccounts: o.sourceAccounts.value,
+      organizationId: o.organizationId.value,
     }),
     problems: [o.prefix, o.bucketName, o.sourceAccounts, o.organizationId].flatMap(g => g.problems),
     label: `newBucket(${[o.prefix, o.bucketName, o.sourceAccounts, o.organizationId].map(g => g.label).join(', ')}, ${o.encryption})`,
@@ -167,15 +170,18 @@ const sourceArb: fc.Arbitrary<SourceCase> = fc.oneof(
   { arbitrary: fc.constant({ build: undefined, problems: [], label: 'no source' }), weight: 3 },
   fc.tuple(regionListArb, fc.option(fc.boolean(), { nil: undefined })).map(([regions, future]) => ({
     build: () => SyncSource.singleAccount({ regions: regions.value, includeFutureRegions: future }),
-    problems: regions.problems, label: `singleAccount(${regions.label})`,
+    problems: regions.problems,
+    label: `singleAccount(${regions.label})`,
   })),
   regionListArb.map(regions => ({
     build: () => SyncSource.entireOrganization({ regions: regions.value }),
-    problems: regions.problems, label: `entireOrganization(${regions.label})`,
+    problems: regions.problems,
+    label: `entireOrganization(${regions.label})`,
   })),
   fc.tuple(ouListArb, regionListArb).map(([ous, regions]) => ({
     build: () => SyncSource.organizationalUnits(ous.value, { regions: regions.value }),
-    problems: [...ous.problems, ...regions.problems], label: `organizationalUnits(${ous.label}, ${regions.label})`,
+    problems: [...ous.problems, ...regions.problems],
+    label: `organizationalUnits(${ous.label}, ${regions.label})`,
   })),
 );
 

@@ -44,6 +44,33 @@ export const USE_CASES: Record<string, () => Stack> = {
     });
     return stack;
   },
+  'central bucket for listed accounts': () => {
+    const stack = new Stack(newApp(), 'CentralAccounts', { env: ENV });
+    new ResourceDataSync(stack, 'Inventory', {
+      syncName: 'inventory',
+      destination: SyncDestination.newBucket({
+        bucketName: 'central-inventory-111122223333',
+        prefix: 'inventory',
+        sourceAccounts: ['444455556666', '777788889999'],
+      }),
+    });
+    return stack;
+  },
+  'central bucket for an organization': () => {
+    const stack = new Stack(newApp(), 'CentralOrganization', { env: ENV });
+    new ResourceDataSync(stack, 'Inventory', {
+      syncName: 'inventory',
+      destination: SyncDestination.newBucket({ bucketName: 'central-inventory-111122223333', organizationId: 'o-a1b2c3d4e5' }),
+    });
+    return stack;
+  },
+  'one destination for several syncs': () => {
+    const stack = new Stack(newApp(), 'SharedDestination', { env: ENV });
+    const destination = SyncDestination.newBucket({ prefix: 'inventory' });
+    new ResourceDataSync(stack, 'First', { syncName: 'inventory-1', destination });
+    new ResourceDataSync(stack, 'Second', { syncName: 'inventory-2', destination });
+    return stack;
+  },
   'explorer single account': () => {
     const stack = new Stack(newApp(), 'ExplorerSingleAccount', { env: ENV });
     new ResourceDataSync(stack, 'OpsData', {
