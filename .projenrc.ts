@@ -63,7 +63,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     },
   },
 
-  gitignore: ['cdk.out/', '/.venv/', '/build/', '__pycache__/', '*.pyc', 'target/'],
+  gitignore: ['cdk.out/', '/.venv/', '/build/', '__pycache__/', '*.pyc', 'target/', '/examples/java/target/', '.jsii.tabl.json'],
 });
 
 // experimentalIntegRunner asks for @latest of both. Pin them: the alpha's peer range must accept
@@ -94,5 +94,27 @@ const example = project.addTask('example', {
 });
 example.spawn(project.compileTask);
 example.exec('ts-node --project examples/tsconfig.json examples/app.ts');
+
+// `rosetta`: every TypeScript example of the README and of the API docs must compile (strict), with
+// the fixtures in rosetta/. Part of `npx projen test` (it reads the assembly that compile writes).
+const rosetta = project.addTask('rosetta', {
+  description: 'Compile the README and API doc examples with jsii-rosetta in strict mode',
+  exec: 'jsii-rosetta extract --strict',
+});
+project.testTask.spawn(rosetta);
+
+// `test:languages`: the example app in TypeScript, Python and Java, built on the packaged library,
+// must give the same templates (examples/cross-language.test.ts). Run by .ci/run.
+// Maven's downloads for packaging go to build/m2 (shared with the Java example), not ~/.m2.
+project.tasks.tryFind('package:java')!.reset('jsii-pacmak -v --target java --maven-local-repository build/m2');
+
+const languages = project.addTask('test:languages', {
+  description: 'Package for Python and Java, then check the Python and Java example apps against TypeScript',
+  env: { JEST_JUNIT_OUTPUT_NAME: 'junit-languages.xml' },
+});
+languages.spawn(project.compileTask);
+languages.spawn(project.tasks.tryFind('package:python')!);
+languages.spawn(project.tasks.tryFind('package:java')!);
+languages.exec('jest --ci --coverage=false --testMatch "<rootDir>/examples/**/*.test.ts"');
 
 project.synth();

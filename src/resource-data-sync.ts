@@ -89,8 +89,6 @@ export interface ResourceDataSyncProps {
  * @resource AWS::SSM::ResourceDataSync
  *
  * @example
- * declare const stack: Stack;
- *
  * // Inventory to a new bucket, encrypted with a new KMS key, with the policies AWS documents.
  * const inventory = new ResourceDataSync(stack, 'Inventory');
  *

@@ -1,0 +1,112 @@
+#!/usr/bin/env python3
+"""The example app in Python: the same stacks as examples/stacks.ts, for Python users.
+
+Run it with the built wheel installed next to aws-cdk-lib (see README, "Python"):
+    python app.py            # writes cdk.out/ (or $CDK_OUTDIR)
+"""
+import os
+
+import aws_cdk as cdk
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_s3 as s3
+from constructs import Construct
+
+from cdk_ssm_resource_data_sync import ResourceDataSync, SyncDestination, SyncSource
+
+
+class InventoryStack(cdk.Stack):
+    """1. Inventory to a new encrypted bucket: zero configuration, plus a reader role."""
+
+    def __init__(self, scope: Construct, id: str, **kwargs) -> None:
+        super().__init__(scope, id, **kwargs)
+        sync = ResourceDataSync(self, "Inventory")
+        analysts = iam.Role(self, "InventoryReader", assumed_by=iam.ServicePrincipal("athena.amazonaws.com"))
+        sync.grant_read(analysts)
+
+
+class ExistingBucketStack(cdk.Stack):
+    """2. Inventory to a bucket and key the user already defines in the app, under a prefix."""
+
+    def __init__(self, scope: Construct, id: str, **kwargs) -> None:
+        super().__init__(scope, id, **kwargs)
+        key = kms.Key(self, "DataKey", enable_key_rotation=True)
+        bucket = s3.Bucket(
+            self, "DataBucket",
+            encryption=s3.BucketEncryption.KMS,
+            encryption_key=key,
+            bucket_key_enabled=True,
+            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+            enforce_ssl=True,
+        )
+        ResourceDataSync(
+            self, "ToMyBucket",
+            sync_name="inventory-to-my-bucket",
+            destination=SyncDestination.from_bucket(bucket, prefix="inventory", encryption_key=key),
+        )
+
+
+class OrganizationOpsDataStack(cdk.Stack):
+    """3. Explorer: OpsData from the whole AWS Organization."""
+
+    def __init__(self, scope: Construct, id: str, **kwargs) -> None:
+        super().__init__(scope, id, **kwargs)
+        ResourceDataSync(
+            self, "OrganizationOpsData",
+            sync_name="organization-opsdata",
+            source=SyncSource.entire_organization(regions=["us-east-1", "eu-west-1"], include_future_regions=True),
+        )
+
+
+class CentralInventoryStack(cdk.Stack):
+    """4a. The central account: one bucket and key that every account of the organization writes into."""
+
+    def __init__(self, scope: Construct, id: str, *, organization_id: str, **kwargs) -> None:
+        super().__init__(scope, id, **kwargs)
+        sync = ResourceDataSync(
+            self, "Inventory",
+            sync_name="inventory",
+            destination=SyncDestination.new_bucket(
+                bucket_name=f"inventory-{self.account}-{self.region}",
+                prefix="inventory",
+                organization_id=organization_id,
+            ),
+        )
+        cdk.CfnOutput(self, "BucketName", value=sync.bucket.bucket_name)
+        cdk.CfnOutput(self, "KeyArn", value=sync.encryption_key.key_arn)
+
+
+class MemberInventoryStack(cdk.Stack):
+    """4b. A member account, in any Region: its Inventory into the central bucket."""
+
+    def __init__(self, scope: Construct, id: str, *, central_bucket_name: str, central_region: str,
+                 central_key_arn: str, **kwargs) -> None:
+        super().__init__(scope, id, **kwargs)
+        sync = ResourceDataSync(
+            self, "Inventory",
+            sync_name="inventory-to-central",
+            destination=SyncDestination.from_bucket_name(
+                central_bucket_name, region=central_region, prefix="inventory", kms_key_arn=central_key_arn,
+            ),
+        )
+        reason = "the central bucket and key grant the whole organization (CentralInventoryStack)"
+        cdk.Annotations.of(sync).acknowledge_warning("cdk-ssm-resource-data-sync:bucketPolicyNotManaged", reason)
+        cdk.Annotations.of(sync).acknowledge_warning("cdk-ssm-resource-data-sync:keyPolicyNotManaged", reason)
+
+
+app = cdk.App(outdir=os.environ.get("CDK_OUTDIR", "cdk.out"))
+central = cdk.Environment(account="111111111111", region="us-east-1")
+InventoryStack(app, "InventoryStack")
+ExistingBucketStack(app, "ExistingBucketStack")
+OrganizationOpsDataStack(app, "OrganizationOpsDataStack")
+CentralInventoryStack(app, "CentralInventoryStack", env=central, organization_id="o-a1b2c3d4e5")
+MemberInventoryStack(
+    app, "MemberInventoryStack",
+    env=cdk.Environment(account="222222222222", region="eu-west-1"),
+    central_bucket_name="inventory-111111111111-us-east-1",
+    central_region="us-east-1",
+    central_key_arn=app.node.try_get_context("centralKeyArn")
+    or "arn:aws:kms:us-east-1:111111111111:key/00000000-0000-0000-0000-000000000000",
+)
+assembly = app.synth()
+print(f"Synthesized {len(assembly.stacks)} stacks into {assembly.directory}/")
