@@ -77,6 +77,9 @@ project.addDevDeps('@aws-cdk/integ-runner@2.197.10', '@aws-cdk/integ-tests-alpha
 for (const pattern of ['/examples/', 'cdk.out/', 'cdk.json', '/.ci/', '/.venv/', '/build/', '/docs/']) {
   project.addPackageIgnore(pattern);
 }
+for (const pattern of ['/bench/', '/rosetta/']) {
+  project.addPackageIgnore(pattern);
+}
 
 // `tools`: non-npm tools the tests run (cfn-lint), in a virtual environment inside the project.
 // Idempotent: a second run costs nothing.
@@ -102,6 +105,13 @@ const rosetta = project.addTask('rosetta', {
   exec: 'jsii-rosetta extract --strict',
 });
 project.testTask.spawn(rosetta);
+
+// `bench`: synth-time cost of the L2 against the same resources in L1 (bench/). Not part of the tests.
+const bench = project.addTask('bench', {
+  description: 'Benchmark synthesis of N syncs, L2 against L1 (BENCH_SIZES, BENCH_RUNS); writes build/bench/results.json',
+});
+bench.exec('tsc --project bench/tsconfig.json');
+bench.exec('node build/bench/bench/run.js');
 
 // `test:languages`: the example app in TypeScript, Python and Java, built on the packaged library,
 // must give the same templates (examples/cross-language.test.ts). Run by .ci/run.

@@ -1,0 +1,28 @@
+import { App, Stack } from 'aws-cdk-lib';
+import * as cxapi from 'aws-cdk-lib/cx-api';
+
+/** The service quota: at most 5 syncs per account and Region, so N syncs go into ceil(N / 5) stacks. */
+export const SYNCS_PER_STACK = 5;
+
+/**
+ * Builds an app of N syncs, `perStack` in each stack, each stack in its own account, synthesizes
+ * it into `outdir`, and prints what the driver measures: resources, template bytes, peak memory.
+ */
+export function runApp(makeSyncs: (stack: Stack, count: number) => void): void {
+  const n = Number(process.argv[2]);
+  const outdir = process.argv[3];
+  const app = new App({ outdir, context: cxapi.CURRENTLY_RECOMMENDED_FLAGS });
+  for (let i = 0; i * SYNCS_PER_STACK < n; i++) {
+    const stack = new Stack(app, `Inventory${i}`, { env: { account: String(100000000000 + i), region: 'us-east-1' } });
+    makeSyncs(stack, Math.min(SYNCS_PER_STACK, n - i * SYNCS_PER_STACK));
+  }
+  const assembly = app.synth();
+  let resources = 0;
+  let bytes = 0;
+  for (const stack of assembly.stacks) {
+    resources += Object.keys(stack.template.Resources ?? {}).length;
+    bytes += JSON.stringify(stack.template, undefined, 1).length;
+  }
+  const peakRssMiB = process.resourceUsage().maxRSS / 1024;
+  process.stdout.write(JSON.stringify({ n, stacks: assembly.stacks.length, resources, bytes, peakRssMiB }) + '\n');
+}
