@@ -63,9 +63,32 @@ function encryptionConditions(target: DeliveryTarget): Record<string, string> {
   };
 }
 
-/** A Sid that is unique per account where the account is known; tokens share the base Sid. */
-function sid(base: string, suffix: string): string {
-  return /^[0-9A-Za-z]+$/.test(suffix) ? `${base}${suffix}` : base;
+/**
+ * One grant to the syncs of an account (or of a deploy-time list of accounts): what they may write,
+ * and the confused-deputy conditions that bind the grant to them.
+ */
+interface AccountGrant {
+  /** Makes the Sid unique per account where the account is known; tokens share the base Sid. */
+  readonly sidSuffix: string;
+  /** The `accountid=` key path the grant covers. */
+  readonly keyPathAccount: string;
+  /** `aws:SourceAccount`: the account, or the list. */
+  readonly sourceAccount: string | string[];
+  /** The account in the `aws:SourceArn` pattern. */
+  readonly arnAccount: string;
+}
+
+function accountGrants(writers: Writers): AccountGrant[] {
+  const grants: AccountGrant[] = writers.accounts.map(account => ({
+    sidSuffix: /^[0-9A-Za-z]+$/.test(account) ? account : '',
+    keyPathAccount: account,
+    sourceAccount: account,
+    arnAccount: account,
+  }));
+  if (writers.accountList) {
+    grants.push({ sidSuffix: 'ListedAccounts', keyPathAccount: '*', sourceAccount: writers.accountList, arnAccount: '*' });
+  }
+  return grants;
 }
 
 /** The statements to add to the destination bucket's policy. */
@@ -79,35 +102,19 @@ export function bucketStatements(scope: IConstruct, target: DeliveryTarget, writ
       resources: [target.bucketArn],
     }),
   ];
-  for (const account of writers.accounts) {
+  for (const grant of accountGrants(writers)) {
     statements.push(new iam.PolicyStatement({
-      sid: sid('SSMBucketDelivery', account),
+      sid: `SSMBucketDelivery${grant.sidSuffix}`,
       principals: [ssm],
       actions: ['s3:PutObject'],
-      resources: [objectKeys(target, account)],
+      resources: [objectKeys(target, grant.keyPathAccount)],
       conditions: {
         StringEquals: {
           's3:x-amz-acl': BUCKET_OWNER_FULL_CONTROL,
-          'aws:SourceAccount': account,
+          'aws:SourceAccount': grant.sourceAccount,
           ...encryptionConditions(target),
         },
-        ArnLike: { 'aws:SourceArn': syncArnPattern(scope, account) },
-      },
-    }));
-  }
-  if (writers.accountList) {
-    statements.push(new iam.PolicyStatement({
-      sid: 'SSMBucketDeliveryListedAccounts',
-      principals: [ssm],
-      actions: ['s3:PutObject'],
-      resources: [objectKeys(target, '*')],
-      conditions: {
-        StringEquals: {
-          's3:x-amz-acl': BUCKET_OWNER_FULL_CONTROL,
-          'aws:SourceAccount': writers.accountList,
-          ...encryptionConditions(target),
-        },
-        ArnLike: { 'aws:SourceArn': syncArnPattern(scope, '*') },
+        ArnLike: { 'aws:SourceArn': syncArnPattern(scope, grant.arnAccount) },
       },
     }));
   }
@@ -142,28 +149,16 @@ export function bucketStatements(scope: IConstruct, target: DeliveryTarget, writ
 /** The statements to add to the destination key's policy (`resources: ['*']` means this key). */
 export function keyStatements(scope: IConstruct, writers: Writers): iam.PolicyStatement[] {
   const ssm = new iam.ServicePrincipal(SSM_SERVICE_PRINCIPAL);
-  const statements = writers.accounts.map(account => new iam.PolicyStatement({
-    sid: sid('SSMResourceDataSyncEncrypt', account),
+  const statements = accountGrants(writers).map(grant => new iam.PolicyStatement({
+    sid: `SSMResourceDataSyncEncrypt${grant.sidSuffix}`,
     principals: [ssm],
     actions: ['kms:GenerateDataKey'],
     resources: ['*'],
     conditions: {
-      StringEquals: { 'aws:SourceAccount': account },
-      ArnLike: { 'aws:SourceArn': syncArnPattern(scope, account) },
+      StringEquals: { 'aws:SourceAccount': grant.sourceAccount },
+      ArnLike: { 'aws:SourceArn': syncArnPattern(scope, grant.arnAccount) },
     },
   }));
-  if (writers.accountList) {
-    statements.push(new iam.PolicyStatement({
-      sid: 'SSMResourceDataSyncEncryptListedAccounts',
-      principals: [ssm],
-      actions: ['kms:GenerateDataKey'],
-      resources: ['*'],
-      conditions: {
-        StringEquals: { 'aws:SourceAccount': writers.accountList },
-        ArnLike: { 'aws:SourceArn': syncArnPattern(scope, '*') },
-      },
-    }));
-  }
   if (writers.organizationId) {
     statements.push(new iam.PolicyStatement({
       sid: 'SSMResourceDataSyncEncryptOrganization',
