@@ -72,6 +72,12 @@ for (const name of ['@aws-cdk/integ-runner', '@aws-cdk/integ-tests-alpha']) {
   project.deps.removeDependency(name);
 }
 project.addDevDeps('@aws-cdk/integ-runner@2.197.10', '@aws-cdk/integ-tests-alpha@2.245.0-alpha.0');
+// The integ apps are type-checked by eslint's TypeScript program and by the unit tests that share
+// their code; integ-runner only needs them run (6 snapshots: about 25 s instead of 2 minutes).
+const integApp = '--app "ts-node --transpile-only {filePath}"';
+project.tasks.tryFind('integ')!.reset(`integ-runner --language typescript ${integApp}`, { receiveArgs: true });
+// Offline there is no account to deploy to: rewrite the snapshots with --dry-run.
+project.tasks.tryFind('integ:update')!.reset(`integ-runner --language typescript ${integApp} --update-on-failed --dry-run`, { receiveArgs: true });
 
 // The default ignore files would ship examples/, cdk.out/ and cdk.json in the npm tarball.
 for (const pattern of ['/examples/', 'cdk.out/', 'cdk.json', '/.ci/', '/.venv/', '/build/', '/docs/']) {
