@@ -148,8 +148,6 @@ export class ResourceDataSync extends Resource implements IResourceDataSync {
    */
   public readonly prefix?: string;
 
-  private readonly resource: CfnResourceDataSync;
-
   constructor(scope: Construct, id: string, props: ResourceDataSyncProps = {}) {
     super(scope, id, { physicalName: props.syncName });
 
@@ -164,21 +162,21 @@ export class ResourceDataSync extends Resource implements IResourceDataSync {
     }
     const source = this.syncType === SyncType.SYNC_FROM_SOURCE && props.source ? props.source.bind(this) : undefined;
 
-    this.resource = new CfnResourceDataSync(this, 'Resource', {
+    const resource = new CfnResourceDataSync(this, 'Resource', {
       syncName,
       syncType: this.syncType,
       s3Destination: destination?.s3Destination,
       syncSource: source?.syncSource,
     });
     for (const dependency of destination?.dependencies ?? []) {
-      this.resource.node.addDependency(dependency);
+      resource.node.addDependency(dependency);
     }
 
     this.bucket = destination?.bucket;
     this.encryptionKey = destination?.encryptionKey;
     this.prefix = destination?.prefix;
-    this.syncName = this.getResourceNameAttribute(this.resource.ref);
-    this.syncArn = this.getResourceArnAttribute(syncArnFor(this, this.resource.ref), {
+    this.syncName = this.getResourceNameAttribute(resource.ref);
+    this.syncArn = this.getResourceArnAttribute(syncArnFor(this, resource.ref), {
       service: 'ssm',
       resource: 'resource-data-sync',
       resourceName: this.physicalName,

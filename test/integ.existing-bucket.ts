@@ -12,7 +12,10 @@ const app = new App();
 const stack = new Stack(app, 'ResourceDataSyncExistingBucket');
 const key = new kms.Key(stack, 'DataKey', { enableKeyRotation: true, removalPolicy: RemovalPolicy.DESTROY });
 const bucket = new s3.Bucket(stack, 'DataBucket', {
-  encryptionKey: key, bucketKeyEnabled: true, enforceSSL: true, blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+  encryptionKey: key,
+  bucketKeyEnabled: true,
+  enforceSSL: true,
+  blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
   removalPolicy: RemovalPolicy.DESTROY,
 });
 new ResourceDataSync(stack, 'ToMyBucket', { destination: SyncDestination.fromBucket(bucket, { prefix: 'inventory', encryptionKey: key }) });
