@@ -114,10 +114,11 @@ project.testTask.spawn(rosetta);
 
 // `bench`: synth-time cost of the L2 against the same resources in L1 (bench/). Not part of the tests.
 const bench = project.addTask('bench', {
-  description: 'Benchmark synthesis of N syncs, L2 against L1 (BENCH_SIZES, BENCH_RUNS); writes build/bench/results.json',
+  description: 'Benchmark synthesis of N syncs: L2, hand-written CDK L2, scoped L1, L1 (BENCH_SIZES, BENCH_RUNS); writes build/bench/results.json',
 });
 bench.exec('tsc --project bench/tsconfig.json');
 bench.exec('node build/bench/bench/run.js');
+project.eslint?.addLintPattern('bench');
 
 // `test:languages`: the example app in TypeScript, Python and Java, built on the packaged library,
 // must give the same templates (examples/cross-language.test.ts). Run by .ci/run.

@@ -22,7 +22,10 @@ runApp((stack: Stack, count: number) => {
       removalPolicy: RemovalPolicy.RETAIN,
     });
     key.addToResourcePolicy(new iam.PolicyStatement({
-      sid: `SSMResourceDataSyncEncrypt${account}`, principals: [ssm], actions: ['kms:GenerateDataKey'], resources: ['*'],
+      sid: `SSMResourceDataSyncEncrypt${account}`,
+      principals: [ssm],
+      actions: ['kms:GenerateDataKey'],
+      resources: ['*'],
       conditions: { StringEquals: { 'aws:SourceAccount': account }, ArnLike: { 'aws:SourceArn': sourceArn } },
     }));
     const bucket = new s3.Bucket(stack, `${id}Bucket`, {
@@ -41,12 +44,16 @@ runApp((stack: Stack, count: number) => {
       sid: 'SSMBucketPermissionsCheck', principals: [ssm], actions: ['s3:GetBucketAcl'], resources: [bucket.bucketArn],
     }));
     bucket.addToResourcePolicy(new iam.PolicyStatement({
-      sid: `SSMBucketDelivery${account}`, principals: [ssm], actions: ['s3:PutObject'],
+      sid: `SSMBucketDelivery${account}`,
+      principals: [ssm],
+      actions: ['s3:PutObject'],
       resources: [bucket.arnForObjects(`*/accountid=${account}/*`)],
       conditions: {
         StringEquals: {
-          's3:x-amz-acl': 'bucket-owner-full-control', 'aws:SourceAccount': account,
-          's3:x-amz-server-side-encryption': 'aws:kms', 's3:x-amz-server-side-encryption-aws-kms-key-id': key.keyArn,
+          's3:x-amz-acl': 'bucket-owner-full-control',
+          'aws:SourceAccount': account,
+          's3:x-amz-server-side-encryption': 'aws:kms',
+          's3:x-amz-server-side-encryption-aws-kms-key-id': key.keyArn,
         },
         ArnLike: { 'aws:SourceArn': sourceArn },
       },

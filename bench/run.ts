@@ -1,8 +1,8 @@
 /**
  * `npx projen bench`: what the L2 construct costs at synth time against the same resources written
  * with L1 constructs. Each run is a whole `node` process (module loading included) that synthesizes
- * N zero-config syncs (5 per stack, one account per stack); L2 and L1 runs alternate. Prints a table
- * and writes build/bench/results.json.
+ * N zero-config syncs (5 per stack, one account per stack); the variants' runs alternate. Prints a
+ * table and writes build/bench/results.json.
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -16,17 +16,70 @@ const resultsFile = path.join(here, '..', 'results.json');
 
 interface Sample { ms: number; peakRssMiB: number; resources: number; bytes: number; stacks: number }
 
-type Kind = 'l2' | 'cdk-l2' | 'l1';
+/** The variants, each an app `app-<kind>.js` that takes N and an output folder. */
+const KINDS = {
+  'l2': 'this library',
+  'cdk-l2': 'the same by hand with aws-cdk-lib Key, Bucket, PolicyStatement',
+  'l1-scoped': 'L1 only, each sync in a construct at the L2\'s paths (same logical ids)',
+  'l1': 'L1 only, directly in the stack',
+};
+type Kind = keyof typeof KINDS;
+const kinds = Object.keys(KINDS) as Kind[];
 
-function runOnce(kind: Kind, n: number): Sample {
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), `bench-${kind}-`));
+function synth(kind: Kind, n: number, outdir: string): { ms: number; report: any } {
   const start = process.hrtime.bigint();
   const result = spawnSync(process.execPath, [path.join(here, `app-${kind}.js`), String(n), outdir], { encoding: 'utf-8' });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
-  fs.rmSync(outdir, { recursive: true, force: true });
   if (result.status !== 0) throw new Error(`${kind} N=${n} failed:\n${result.stderr}`);
-  const report = JSON.parse(result.stdout.trim().split('\n').pop()!);
-  return { ms, ...report };
+  return { ms, report: JSON.parse(result.stdout.trim().split('\n').pop()!) };
+}
+
+function runOnce(kind: Kind, n: number): Sample {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), `bench-${kind}-`));
+  try {
+    const { ms, report } = synth(kind, n, outdir);
+    return { ms, ...report };
+  } finally {
+    fs.rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Like is compared with like: the L1 variants' templates are the L2's, but for the sync names (the
+ * L2 generates them) and, for `l1`, the logical ids. Checked on one stack of 5 syncs before timing.
+ */
+function checkSameTemplates(): void {
+  const templates = {} as Record<Kind, any>;
+  for (const kind of kinds) {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), `bench-check-${kind}-`));
+    try {
+      synth(kind, 5, outdir);
+      templates[kind] = JSON.parse(fs.readFileSync(path.join(outdir, 'Inventory0.template.json'), 'utf-8'));
+    } finally {
+      fs.rmSync(outdir, { recursive: true, force: true });
+    }
+  }
+  // Keys sorted, so only content counts.
+  const sorted = (_: string, v: any) => (v && typeof v === 'object' && !Array.isArray(v)
+    ? Object.fromEntries(Object.keys(v).sort().map(k => [k, v[k]])) : v);
+  const normal = (template: any, renameIds: boolean) => {
+    let text = JSON.stringify(template.Resources);
+    const seen: Record<string, number> = {};
+    for (const [id, resource] of Object.entries<any>(template.Resources)) {
+      if (resource.Properties?.SyncName) text = text.split(JSON.stringify(resource.Properties.SyncName)).join('"<sync name>"');
+      // The n-th resource of a type, in template order, stands for its logical id.
+      seen[resource.Type] = (seen[resource.Type] ?? 0) + 1;
+      if (renameIds) text = text.split(`"${id}"`).join(`"${resource.Type}#${seen[resource.Type]}"`);
+    }
+    return JSON.stringify(JSON.parse(text), sorted);
+  };
+  for (const kind of ['cdk-l2', 'l1-scoped', 'l1'] as Kind[]) {
+    const renameIds = kind !== 'l1-scoped';
+    if (normal(templates[kind], renameIds) !== normal(templates.l2, renameIds)) {
+      if (process.env.BENCH_DEBUG) console.error(normal(templates[kind], renameIds), '\n', normal(templates.l2, renameIds));
+      throw new Error(`bench: the ${kind} template is not the L2's; the comparison would not be fair`);
+    }
+  }
 }
 
 const median = (values: number[]) => {
@@ -34,9 +87,10 @@ const median = (values: number[]) => {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
+checkSameTemplates();
+
 const rows = SIZES.map(n => {
-  const samples: Record<Kind, Sample[]> = { 'l2': [], 'cdk-l2': [], 'l1': [] };
-  const kinds = Object.keys(samples) as Kind[];
+  const samples = Object.fromEntries(kinds.map(k => [k, [] as Sample[]])) as Record<Kind, Sample[]>;
   for (const kind of kinds) runOnce(kind, n); // warm the file system cache; not counted
   for (let i = 0; i < RUNS; i++) {
     // Rotate the order, so no variant always runs first.
@@ -45,51 +99,47 @@ const rows = SIZES.map(n => {
       samples[kind].push(runOnce(kind, n));
     }
   }
-  const { l2, l1 } = samples;
-  const cdk = samples['cdk-l2'];
+  const ms = Object.fromEntries(kinds.map(k => [k, median(samples[k].map(s => s.ms))])) as Record<Kind, number>;
+  const peakRssMiB = Object.fromEntries(kinds.map(k => [k, median(samples[k].map(s => s.peakRssMiB))])) as Record<Kind, number>;
   const row = {
     n,
-    stacks: l2[0].stacks,
-    l2Ms: median(l2.map(s => s.ms)),
-    cdkL2Ms: median(cdk.map(s => s.ms)),
-    l1Ms: median(l1.map(s => s.ms)),
-    ratio: 0,
-    ratioToCdkL2: 0,
-    l2PeakRssMiB: median(l2.map(s => s.peakRssMiB)),
-    cdkL2PeakRssMiB: median(cdk.map(s => s.peakRssMiB)),
-    l1PeakRssMiB: median(l1.map(s => s.peakRssMiB)),
-    l2ResourcesPerSync: l2[0].resources / n,
-    l1ResourcesPerSync: l1[0].resources / n,
-    l2BytesPerSync: Math.round(l2[0].bytes / n),
-    l1BytesPerSync: Math.round(l1[0].bytes / n),
-    l2AllMs: l2.map(s => Math.round(s.ms)),
-    cdkL2AllMs: cdk.map(s => Math.round(s.ms)),
-    l1AllMs: l1.map(s => Math.round(s.ms)),
+    stacks: samples.l2[0].stacks,
+    ms,
+    ratio: ms.l2 / ms.l1,
+    ratioToCdkL2: ms.l2 / ms['cdk-l2'],
+    ratioToL1Scoped: ms.l2 / ms['l1-scoped'],
+    l1ScopedRatio: ms['l1-scoped'] / ms.l1,
+    peakRssMiB,
+    resourcesPerSync: Object.fromEntries(kinds.map(k => [k, samples[k][0].resources / n])),
+    bytesPerSync: Object.fromEntries(kinds.map(k => [k, Math.round(samples[k][0].bytes / n)])),
+    allMs: Object.fromEntries(kinds.map(k => [k, samples[k].map(s => Math.round(s.ms))])),
   };
-  row.ratio = row.l2Ms / row.l1Ms;
-  row.ratioToCdkL2 = row.l2Ms / row.cdkL2Ms;
   process.stderr.write(`N=${n} done\n`);
   return row;
 });
 
-// The cost of one more sync between consecutive sizes (ms per sync), L2 and L1.
+// The cost of one more sync between consecutive sizes (ms per sync), for each variant.
 const marginal = rows.slice(1).map((row, i) => ({
   from: rows[i].n,
   to: row.n,
-  l2MsPerSync: (row.l2Ms - rows[i].l2Ms) / (row.n - rows[i].n),
-  cdkL2MsPerSync: (row.cdkL2Ms - rows[i].cdkL2Ms) / (row.n - rows[i].n),
-  l1MsPerSync: (row.l1Ms - rows[i].l1Ms) / (row.n - rows[i].n),
+  msPerSync: Object.fromEntries(kinds.map(k => [k, (row.ms[k] - rows[i].ms[k]) / (row.n - rows[i].n)])) as Record<Kind, number>,
 }));
 
-const machine = { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, runs: RUNS };
-fs.writeFileSync(resultsFile, JSON.stringify({ machine, rows, marginal }, undefined, 2));
+const machine = {
+  cpus: os.cpus().length,
+  cpu: os.cpus()[0]?.model,
+  memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+  node: process.version,
+  runs: RUNS,
+};
+fs.writeFileSync(resultsFile, JSON.stringify({ machine, variants: KINDS, rows, marginal }, undefined, 2));
 
 const pad = (v: string | number, w: number) => String(v).padStart(w);
 console.log(`machine: ${machine.cpus} x ${machine.cpu}, ${machine.memoryGiB} GiB, node ${machine.node}; median of ${RUNS} runs each`);
-console.log('L2: this library; CDK L2: the same by hand with aws-cdk-lib Bucket/Key; L1: Cfn* only');
-console.log(`${pad('N', 5)} ${pad('stacks', 6)} ${pad('L2 ms', 7)} ${pad('CDK L2', 7)} ${pad('L1 ms', 7)} ${pad('L2/L1', 6)} ${pad('L2/CDK', 6)} ${pad('L2 MiB', 7)} ${pad('L1 MiB', 7)} ${pad('res/sync', 8)} ${pad('L2 B/sync', 9)} ${pad('L1 B/sync', 9)}`);
+for (const kind of kinds) console.log(`${pad(kind, 9)}: ${KINDS[kind]}`);
+console.log(`${pad('N', 5)} ${pad('stacks', 6)} ${kinds.map(k => pad(`${k} ms`, 12)).join(' ')} ${pad('L2/L1', 6)} ${pad('L2/CDK', 6)} ${pad('L2/L1sc', 7)} ${pad('L1sc/L1', 7)} ${pad('L2 MiB', 7)} ${pad('L1 MiB', 7)} ${pad('res/sync', 8)} ${pad('L2 B/sync', 9)} ${pad('L1 B/sync', 9)}`);
 for (const r of rows) {
-  console.log(`${pad(r.n, 5)} ${pad(r.stacks, 6)} ${pad(r.l2Ms.toFixed(0), 7)} ${pad(r.cdkL2Ms.toFixed(0), 7)} ${pad(r.l1Ms.toFixed(0), 7)} ${pad(r.ratio.toFixed(2), 6)} ${pad(r.ratioToCdkL2.toFixed(2), 6)} ${pad(r.l2PeakRssMiB.toFixed(0), 7)} ${pad(r.l1PeakRssMiB.toFixed(0), 7)} ${pad(r.l2ResourcesPerSync, 8)} ${pad(r.l2BytesPerSync, 9)} ${pad(r.l1BytesPerSync, 9)}`);
+  console.log(`${pad(r.n, 5)} ${pad(r.stacks, 6)} ${kinds.map(k => pad(r.ms[k].toFixed(0), 12)).join(' ')} ${pad(r.ratio.toFixed(2), 6)} ${pad(r.ratioToCdkL2.toFixed(2), 6)} ${pad(r.ratioToL1Scoped.toFixed(2), 7)} ${pad(r.l1ScopedRatio.toFixed(2), 7)} ${pad(r.peakRssMiB.l2.toFixed(0), 7)} ${pad(r.peakRssMiB.l1.toFixed(0), 7)} ${pad(r.resourcesPerSync.l2, 8)} ${pad(r.bytesPerSync.l2, 9)} ${pad(r.bytesPerSync.l1, 9)}`);
 }
-for (const m of marginal) console.log(`one more sync, N ${m.from} -> ${m.to}: L2 ${m.l2MsPerSync.toFixed(1)} ms, CDK L2 ${m.cdkL2MsPerSync.toFixed(1)} ms, L1 ${m.l1MsPerSync.toFixed(1)} ms`);
+for (const m of marginal) console.log(`one more sync, N ${m.from} -> ${m.to}: ${kinds.map(k => `${k} ${m.msPerSync[k].toFixed(1)} ms`).join(', ')}`);
 console.log(`written: ${path.relative(process.cwd(), resultsFile)}`);
