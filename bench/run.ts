@@ -34,14 +34,24 @@ function synth(kind: Kind, n: number, outdir: string): { ms: number; report: any
   return { ms, report: JSON.parse(result.stdout.trim().split('\n').pop()!) };
 }
 
-function runOnce(kind: Kind, n: number): Sample {
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), `bench-${kind}-`));
+/** Runs `f` with a fresh output folder, removed afterwards. */
+function withOutdir<T>(prefix: string, f: (outdir: string) => T): T {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
   try {
-    const { ms, report } = synth(kind, n, outdir);
-    return { ms, ...report };
+    return f(outdir);
   } finally {
     fs.rmSync(outdir, { recursive: true, force: true });
   }
+}
+
+/** A record with a value for each variant. */
+const perKind = <T>(f: (kind: Kind) => T) => Object.fromEntries(kinds.map(k => [k, f(k)])) as Record<Kind, T>;
+
+function runOnce(kind: Kind, n: number): Sample {
+  return withOutdir(`bench-${kind}-`, outdir => {
+    const { ms, report } = synth(kind, n, outdir);
+    return { ms, ...report };
+  });
 }
 
 /**
@@ -49,16 +59,10 @@ function runOnce(kind: Kind, n: number): Sample {
  * L2 generates them) and, for `l1`, the logical ids. Checked on one stack of 5 syncs before timing.
  */
 function checkSameTemplates(): void {
-  const templates = {} as Record<Kind, any>;
-  for (const kind of kinds) {
-    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), `bench-check-${kind}-`));
-    try {
-      synth(kind, 5, outdir);
-      templates[kind] = JSON.parse(fs.readFileSync(path.join(outdir, 'Inventory0.template.json'), 'utf-8'));
-    } finally {
-      fs.rmSync(outdir, { recursive: true, force: true });
-    }
-  }
+  const templates = perKind(kind => withOutdir(`bench-check-${kind}-`, outdir => {
+    synth(kind, 5, outdir);
+    return JSON.parse(fs.readFileSync(path.join(outdir, 'Inventory0.template.json'), 'utf-8'));
+  }));
   // Keys sorted, so only content counts.
   const sorted = (_: string, v: any) => (v && typeof v === 'object' && !Array.isArray(v)
     ? Object.fromEntries(Object.keys(v).sort().map(k => [k, v[k]])) : v);
@@ -90,7 +94,7 @@ const median = (values: number[]) => {
 checkSameTemplates();
 
 const rows = SIZES.map(n => {
-  const samples = Object.fromEntries(kinds.map(k => [k, [] as Sample[]])) as Record<Kind, Sample[]>;
+  const samples = perKind((): Sample[] => []);
   for (const kind of kinds) runOnce(kind, n); // warm the file system cache; not counted
   for (let i = 0; i < RUNS; i++) {
     // Rotate the order, so no variant always runs first.
@@ -99,8 +103,8 @@ const rows = SIZES.map(n => {
       samples[kind].push(runOnce(kind, n));
     }
   }
-  const ms = Object.fromEntries(kinds.map(k => [k, median(samples[k].map(s => s.ms))])) as Record<Kind, number>;
-  const peakRssMiB = Object.fromEntries(kinds.map(k => [k, median(samples[k].map(s => s.peakRssMiB))])) as Record<Kind, number>;
+  const ms = perKind(k => median(samples[k].map(s => s.ms)));
+  const peakRssMiB = perKind(k => median(samples[k].map(s => s.peakRssMiB)));
   const row = {
     n,
     stacks: samples.l2[0].stacks,
@@ -110,9 +114,9 @@ const rows = SIZES.map(n => {
     ratioToL1Scoped: ms.l2 / ms['l1-scoped'],
     l1ScopedRatio: ms['l1-scoped'] / ms.l1,
     peakRssMiB,
-    resourcesPerSync: Object.fromEntries(kinds.map(k => [k, samples[k][0].resources / n])),
-    bytesPerSync: Object.fromEntries(kinds.map(k => [k, Math.round(samples[k][0].bytes / n)])),
-    allMs: Object.fromEntries(kinds.map(k => [k, samples[k].map(s => Math.round(s.ms))])),
+    resourcesPerSync: perKind(k => samples[k][0].resources / n),
+    bytesPerSync: perKind(k => Math.round(samples[k][0].bytes / n)),
+    allMs: perKind(k => samples[k].map(s => Math.round(s.ms))),
   };
   process.stderr.write(`N=${n} done\n`);
   return row;
@@ -122,7 +126,7 @@ const rows = SIZES.map(n => {
 const marginal = rows.slice(1).map((row, i) => ({
   from: rows[i].n,
   to: row.n,
-  msPerSync: Object.fromEntries(kinds.map(k => [k, (row.ms[k] - rows[i].ms[k]) / (row.n - rows[i].n)])) as Record<Kind, number>,
+  msPerSync: perKind(k => (row.ms[k] - rows[i].ms[k]) / (row.n - rows[i].n)),
 }));
 
 const machine = {
