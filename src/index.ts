@@ -1,3 +1,5 @@
 export * from './resource-data-sync';
 export * from './destination';
+export * from './inventory-bucket';
 export * from './source';
+export * from './grants';

@@ -1,6 +1,8 @@
-import { Stack } from 'aws-cdk-lib';
+import { createHash } from 'crypto';
+import { Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
+import { partitionOfRegion } from './validation';
 
 /*
  * The bucket and key policy statements a resource data sync needs, in one place.
@@ -12,9 +14,15 @@ import { IConstruct } from 'constructs';
  * - SSMBucketDelivery: ssm.amazonaws.com may s3:PutObject only under the writing account's own
  *   `accountid=<account>/` keys, with the bucket-owner-full-control ACL, and only for that account's
  *   resource data syncs (aws:SourceAccount, aws:SourceArn). With a KMS key, the object must be
- *   encrypted with that key.
+ *   encrypted with that key. Past COMPACT_FORM_THRESHOLD accounts, one statement for all of them
+ *   keeps each account to its own path with the policy variable `${aws:SourceAccount}`, so the
+ *   policy stays under S3's 20 KB limit.
  * - For an organization: PutObject (and PutObjectTagging) on every account's keys under
- *   aws:SourceOrgID (service principals carry no aws:PrincipalOrgID).
+ *   aws:SourceOrgID (service principals carry no aws:PrincipalOrgID) and only for resource data syncs
+ *   (aws:SourceArn).
+ * - SSMBucketDeliveryDenyOtherAccountPaths: no key with two `accountid=` segments, so no account can
+ *   write into another account's folder with a prefix that ends in `accountid=<other>` (IAM's `*`
+ *   matches `/`).
  * - Key policy: ssm.amazonaws.com may kms:GenerateDataKey under the same conditions.
  */
 
@@ -23,6 +31,16 @@ const SSM_SERVICE_PRINCIPAL = 'ssm.amazonaws.com';
 /** The ACL Systems Manager puts on every object; compatible with BucketOwnerEnforced. */
 const BUCKET_OWNER_FULL_CONTROL = 'bucket-owner-full-control';
 
+/**
+ * Up to this many accounts get one statement each (AWS's documented form); more share one compact
+ * statement. 20 per-account statements take about 11 KB of S3's 20 KB bucket policy limit.
+ */
+export const COMPACT_FORM_THRESHOLD = 20;
+
+/** S3's bucket policy size limit, and KMS's key policy size limit (bytes, without white space). */
+export const BUCKET_POLICY_LIMIT = 20 * 1024;
+export const KEY_POLICY_LIMIT = 32 * 1024;
+
 /** Who may write into a destination bucket. */
 export interface Writers {
   /** Accounts whose resource data syncs may write, each under its own key path. */
@@ -30,7 +48,7 @@ export interface Writers {
   /**
    * A list of accounts known only at deploy time (a token list). It cannot be split into one
    * statement per account at synth time, so it gets the walkthrough's form: one statement whose
-   * `aws:SourceAccount` is the list.
+   * `aws:SourceAccount` is the list (which does not keep each account to its own path).
    */
   readonly accountList?: string[];
   /** An organization whose accounts' syncs may write. */
@@ -41,12 +59,24 @@ export interface Writers {
 export interface DeliveryTarget {
   readonly bucketArn: string;
   readonly prefix?: string;
+  /** The key the objects must be encrypted with. */
   readonly kmsKeyArn?: string;
+  /**
+   * Instead of `kmsKeyArn`: a `StringLike` pattern of the key's ARN, for a key that the bucket's
+   * stack cannot reference (it is in the stack that references the bucket: a cycle).
+   */
+  readonly kmsKeyArnPattern?: string;
+}
+
+/** The partition of the scope's stack: a literal where its Region is known, whatever the feature flags. */
+export function partitionOf(scope: IConstruct): string {
+  const stack = Stack.of(scope);
+  return Token.isUnresolved(stack.region) ? stack.partition : partitionOfRegion(stack.region) ?? stack.partition;
 }
 
 /** `arn:<partition>:ssm:*:<account>:resource-data-sync/*`: any sync of that account, any Region. */
 function syncArnPattern(scope: IConstruct, account: string): string {
-  return `arn:${Stack.of(scope).partition}:ssm:*:${account}:resource-data-sync/*`;
+  return `arn:${partitionOf(scope)}:ssm:*:${account}:resource-data-sync/*`;
 }
 
 /** The object keys a sync of `account` writes: `[<prefix>/]<type>/accountid=<account>/...`. */
@@ -55,20 +85,27 @@ function objectKeys(target: DeliveryTarget, account: string): string {
   return `${target.bucketArn}/${target.prefix ? `${target.prefix}/${path}` : path}`;
 }
 
-function encryptionConditions(target: DeliveryTarget): Record<string, string> {
-  if (!target.kmsKeyArn) return {};
+function encryptionConditions(target: DeliveryTarget): { StringEquals: Record<string, string>; StringLike?: Record<string, string> } {
+  if (target.kmsKeyArnPattern) {
+    return {
+      StringEquals: { 's3:x-amz-server-side-encryption': 'aws:kms' },
+      StringLike: { 's3:x-amz-server-side-encryption-aws-kms-key-id': target.kmsKeyArnPattern },
+    };
+  }
+  if (!target.kmsKeyArn) return { StringEquals: {} };
   return {
-    's3:x-amz-server-side-encryption': 'aws:kms',
-    's3:x-amz-server-side-encryption-aws-kms-key-id': target.kmsKeyArn,
+    StringEquals: {
+      's3:x-amz-server-side-encryption': 'aws:kms',
+      's3:x-amz-server-side-encryption-aws-kms-key-id': target.kmsKeyArn,
+    },
   };
 }
 
 /**
- * One grant to the syncs of an account (or of a deploy-time list of accounts): what they may write,
- * and the confused-deputy conditions that bind the grant to them.
+ * One grant to the syncs of an account (or of several): what they may write, and the
+ * confused-deputy conditions that bind the grant to them.
  */
 interface AccountGrant {
-  /** Makes the Sid unique per account where the account is known; tokens share the base Sid. */
   readonly sidSuffix: string;
   /** The `accountid=` key path the grant covers. */
   readonly keyPathAccount: string;
@@ -78,13 +115,18 @@ interface AccountGrant {
   readonly arnAccount: string;
 }
 
+/** The policy variable that stands for the writing account in the compact form. */
+const SOURCE_ACCOUNT_VARIABLE = '${aws:SourceAccount}';
+
 function accountGrants(writers: Writers): AccountGrant[] {
-  const grants: AccountGrant[] = writers.accounts.map(account => ({
-    sidSuffix: /^[0-9A-Za-z]+$/.test(account) ? account : '',
-    keyPathAccount: account,
-    sourceAccount: account,
-    arnAccount: account,
-  }));
+  const grants: AccountGrant[] = writers.accounts.length > COMPACT_FORM_THRESHOLD
+    ? [{ sidSuffix: 'EachListedAccount', keyPathAccount: SOURCE_ACCOUNT_VARIABLE, sourceAccount: writers.accounts, arnAccount: '*' }]
+    : writers.accounts.map(account => ({
+      sidSuffix: /^[0-9A-Za-z]+$/.test(account) ? account : '',
+      keyPathAccount: account,
+      sourceAccount: account,
+      arnAccount: account,
+    }));
   if (writers.accountList) {
     grants.push({ sidSuffix: 'ListedAccounts', keyPathAccount: '*', sourceAccount: writers.accountList, arnAccount: '*' });
   }
@@ -94,6 +136,7 @@ function accountGrants(writers: Writers): AccountGrant[] {
 /** The statements to add to the destination bucket's policy. */
 export function bucketStatements(scope: IConstruct, target: DeliveryTarget, writers: Writers): iam.PolicyStatement[] {
   const ssm = new iam.ServicePrincipal(SSM_SERVICE_PRINCIPAL);
+  const encryption = encryptionConditions(target);
   const statements = [
     new iam.PolicyStatement({
       sid: 'SSMBucketPermissionsCheck',
@@ -112,14 +155,16 @@ export function bucketStatements(scope: IConstruct, target: DeliveryTarget, writ
         StringEquals: {
           's3:x-amz-acl': BUCKET_OWNER_FULL_CONTROL,
           'aws:SourceAccount': grant.sourceAccount,
-          ...encryptionConditions(target),
+          ...encryption.StringEquals,
         },
+        ...(encryption.StringLike ? { StringLike: encryption.StringLike } : {}),
         ArnLike: { 'aws:SourceArn': syncArnPattern(scope, grant.arnAccount) },
       },
     }));
   }
   if (writers.organizationId) {
     const keys = objectKeys(target, '*');
+    const fromOrganizationSyncs = { ArnLike: { 'aws:SourceArn': syncArnPattern(scope, '*') } };
     statements.push(
       new iam.PolicyStatement({
         sid: 'SSMBucketDeliveryOrganization',
@@ -130,8 +175,10 @@ export function bucketStatements(scope: IConstruct, target: DeliveryTarget, writ
           StringEquals: {
             's3:x-amz-acl': BUCKET_OWNER_FULL_CONTROL,
             'aws:SourceOrgID': writers.organizationId,
-            ...encryptionConditions(target),
+            ...encryption.StringEquals,
           },
+          ...(encryption.StringLike ? { StringLike: encryption.StringLike } : {}),
+          ...fromOrganizationSyncs,
         },
       }),
       new iam.PolicyStatement({
@@ -139,17 +186,31 @@ export function bucketStatements(scope: IConstruct, target: DeliveryTarget, writ
         principals: [ssm],
         actions: ['s3:PutObjectTagging'],
         resources: [keys],
-        conditions: { StringEquals: { 'aws:SourceOrgID': writers.organizationId } },
+        conditions: { StringEquals: { 'aws:SourceOrgID': writers.organizationId }, ...fromOrganizationSyncs },
       }),
     );
   }
+  // A prefix that ends in `accountid=<other>` would put a sync's files under another account's
+  // folder: `*` in the allows matches `/`. No key of the sync has two `accountid=` segments.
+  statements.push(new iam.PolicyStatement({
+    sid: 'SSMBucketDeliveryDenyOtherAccountPaths',
+    effect: iam.Effect.DENY,
+    principals: [ssm],
+    actions: ['s3:PutObject', 's3:PutObjectTagging'],
+    resources: [`${target.bucketArn}/${target.prefix ? `${target.prefix}/` : ''}*accountid=*accountid=*`],
+  }));
   return statements;
 }
 
 /** The statements to add to the destination key's policy (`resources: ['*']` means this key). */
 export function keyStatements(scope: IConstruct, writers: Writers): iam.PolicyStatement[] {
   const ssm = new iam.ServicePrincipal(SSM_SERVICE_PRINCIPAL);
-  const statements = accountGrants(writers).map(grant => new iam.PolicyStatement({
+  const compact = writers.accounts.length > COMPACT_FORM_THRESHOLD;
+  const grants: AccountGrant[] = compact
+    // The bucket policy keeps accounts to their paths; the key only needs to know who may encrypt.
+    ? [{ sidSuffix: 'EachListedAccount', keyPathAccount: '*', sourceAccount: writers.accounts, arnAccount: '*' }, ...accountGrants({ accounts: [], accountList: writers.accountList })]
+    : accountGrants(writers);
+  const statements = grants.map(grant => new iam.PolicyStatement({
     sid: `SSMResourceDataSyncEncrypt${grant.sidSuffix}`,
     principals: [ssm],
     actions: ['kms:GenerateDataKey'],
@@ -165,14 +226,99 @@ export function keyStatements(scope: IConstruct, writers: Writers): iam.PolicySt
       principals: [ssm],
       actions: ['kms:GenerateDataKey'],
       resources: ['*'],
-      conditions: { StringEquals: { 'aws:SourceOrgID': writers.organizationId } },
+      conditions: {
+        StringEquals: { 'aws:SourceOrgID': writers.organizationId },
+        ArnLike: { 'aws:SourceArn': syncArnPattern(scope, '*') },
+      },
     }));
   }
   return statements;
 }
 
+/** The Sids already used in each policy (by the construct that owns it), with their content. */
+const sidsByPolicy = new WeakMap<IConstruct, Map<string, string>>();
+
+/**
+ * The statements with Sids that are unique in the policy of `owner` (a bucket or a key): the first
+ * statement with a Sid keeps it; a different statement with the same Sid (another prefix or key on
+ * the same bucket, accounts given as tokens) gets a short hash of its content appended. A statement
+ * already added with the same content is left out (it would only repeat).
+ */
+export function withUniqueSids(owner: IConstruct, statements: iam.PolicyStatement[]): iam.PolicyStatement[] {
+  let used = sidsByPolicy.get(owner);
+  if (!used) sidsByPolicy.set(owner, used = new Map());
+  const stack = Stack.of(owner);
+  const result: iam.PolicyStatement[] = [];
+  for (const statement of statements) {
+    const content = JSON.stringify(stack.resolve(statement.copy({ sid: '' }).toStatementJson()));
+    const base = statement.sid ?? 'Statement';
+    let sid = base;
+    for (let attempt = 0; used.has(sid) && used.get(sid) !== content; attempt++) {
+      sid = `${base}${hash(`${content}${attempt || ''}`).slice(0, 8)}`;
+    }
+    if (used.get(sid) === content) continue;
+    used.set(sid, content);
+    result.push(sid === base ? statement : statement.copy({ sid }));
+  }
+  return result;
+}
+
+export function hash(text: string): string {
+  return createHash('sha256').update(text).digest('hex').toUpperCase();
+}
+
+/**
+ * An estimate of a policy document's size as the service counts it (JSON without white space),
+ * with every value resolved at deploy time (a reference, an ARN) counted as `referenceSize`
+ * characters. Good to a few percent: it decides whether to fail synthesis, not how to write.
+ */
+export function estimatePolicySize(scope: IConstruct, document: unknown, referenceSize = 80): number {
+  const resolved = Stack.of(scope).resolve(document);
+  const text = JSON.stringify(resolved, (_, value) => {
+    if (value && typeof value === 'object' && !Array.isArray(value)) {
+      const keys = Object.keys(value);
+      if (keys.length === 1 && (keys[0] === 'Ref' || keys[0].startsWith('Fn::'))) {
+        return keys[0] === 'Fn::Join' ? (value['Fn::Join'][1] as unknown[]).map(part => (typeof part === 'string' ? part : 'x'.repeat(referenceSize / 2))).join('') : 'x'.repeat(referenceSize);
+      }
+    }
+    return value;
+  });
+  return text === undefined ? 0 : Buffer.byteLength(text);
+}
+
 /** The statements as a user would paste them into a policy, for warning messages. */
 export function describeStatements(scope: IConstruct, statements: iam.PolicyStatement[]): string {
   const stack = Stack.of(scope);
-  return JSON.stringify(stack.resolve(statements.map(s => s.toStatementJson())), undefined, 2);
+  const resolved = stack.resolve(statements.map(s => s.toStatementJson()));
+  return JSON.stringify(pasteable(resolved, partitionOf(scope)), undefined, 2);
+}
+
+/**
+ * CloudFormation intrinsics turned into what a person pastes: the partition (known from the
+ * Region), literal joins, and `<...>` placeholders that say which value to fill in.
+ */
+function pasteable(value: unknown, partition: string): unknown {
+  if (Array.isArray(value)) return value.map(v => pasteable(v, partition));
+  if (!value || typeof value !== 'object') return value;
+  const entries = Object.entries(value as Record<string, unknown>);
+  if (entries.length === 1) {
+    const [key, arg] = entries[0];
+    if (key === 'Ref') {
+      if (arg === 'AWS::Partition') return Token.isUnresolved(partition) ? '<partition, such as aws>' : partition;
+      if (arg === 'AWS::AccountId') return '<the account id of the stack that deploys the sync>';
+      if (arg === 'AWS::Region') return '<the Region of the stack that deploys the sync>';
+      if (arg === 'AWS::URLSuffix') return 'amazonaws.com';
+      return `<the value of ${String(arg)}>`;
+    }
+    if (key === 'Fn::Join') {
+      const [separator, parts] = arg as [string, unknown[]];
+      return parts.map(p => {
+        const part = pasteable(p, partition);
+        return typeof part === 'string' ? part : JSON.stringify(part);
+      }).join(separator);
+    }
+    if (key === 'Fn::GetAtt') return `<the ${(arg as string[])[1]} of ${(arg as string[])[0]}>`;
+    if (key.startsWith('Fn::')) return `<a value computed at deploy time: ${JSON.stringify(arg)}>`;
+  }
+  return Object.fromEntries(entries.map(([k, v]) => [k, pasteable(v, partition)]));
 }

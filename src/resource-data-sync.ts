@@ -1,13 +1,16 @@
-import { ArnFormat, IResource, Names, Resource, Stack, Token } from 'aws-cdk-lib';
+import { Arn, ArnFormat, IResource, Names, PhysicalName, Resource, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { CfnResourceDataSync } from 'aws-cdk-lib/aws-ssm';
 import { aws_ssm as ssmRefs } from 'aws-cdk-lib/interfaces';
 import { Construct, IConstruct } from 'constructs';
+import { registerSync } from './app-checks';
 import { SyncDestination, SyncDestinationConfig } from './destination';
-import { SyncSource } from './source';
-import { checkSyncName, MAX_SYNC_NAME_LENGTH, SYNCS_PER_ACCOUNT_AND_REGION } from './validation';
+import { InventoryDataGrants } from './grants';
+import { hash } from './policies';
+import { SyncSource, SyncSourceConfig } from './source';
+import { checkAccountIds, checkOneOf, checkRegion, checkSyncName, MAX_SYNC_NAME_LENGTH } from './validation';
 
 /**
  * The kind of resource data sync.
@@ -50,15 +53,27 @@ export interface IResourceDataSync extends IResource, ssmRefs.IResourceDataSyncR
  */
 export interface ResourceDataSyncProps {
   /**
-   * The name of the resource data sync, 1 to 64 characters. Changing it replaces the sync.
+   * The name of the resource data sync, 1 to 64 characters, unique in its account and Region.
    *
-   * @default - a name unique in the account, generated from the construct path
+   * Leave it out unless something outside this app needs the name: a generated name changes by
+   * itself whenever a change replaces the sync. With an explicit name, a change of any of these
+   * replaces the sync and needs a **new** `syncName` in the same deploy (CloudFormation creates the
+   * replacement before it deletes the old sync, and two syncs cannot share a name): the destination
+   * (bucket, its Region, prefix, KMS key, encryption), the kind of sync, and a source's account
+   * option (single account, entire organization, organizational units). A source's Regions and
+   * organizational units change in place. A replacement also needs a free slot of the 5 syncs per
+   * account and Region while both exist.
+   *
+   * @default - `<construct path>-<hash>`, at most 64 characters, where the hash changes with every
+   * property whose change replaces the sync
    */
   readonly syncName?: string;
 
   /**
-   * The kind of sync. Only needed to be explicit: it follows from `source`.
+   * The kind of sync. It follows from `source`, so it can only repeat or contradict it.
    *
+   * @deprecated leave it out: a `source` makes a `SYNC_FROM_SOURCE` sync, no source a
+   * `SYNC_TO_DESTINATION` sync
    * @default - `SyncType.SYNC_FROM_SOURCE` when `source` is given, otherwise
    * `SyncType.SYNC_TO_DESTINATION`
    */
@@ -102,14 +117,33 @@ export class ResourceDataSync extends Resource implements IResourceDataSync {
    * Import a resource data sync by its name, in the scope's account and Region.
    */
   public static fromSyncName(scope: Construct, id: string, syncName: string): IResourceDataSync {
-    class Import extends Resource implements IResourceDataSync {
-      public readonly syncName = syncName;
-      public readonly syncArn = syncArnFor(this, syncName);
-      public get resourceDataSyncRef(): ssmRefs.ResourceDataSyncReference {
-        return { syncName: this.syncName };
-      }
+    return ResourceDataSync.fromSyncAttributes(scope, id, { syncName });
+  }
+
+  /**
+   * Import a resource data sync by its ARN,
+   * `arn:<partition>:ssm:<region>:<account>:resource-data-sync/<name>`, in any account and Region.
+   */
+  public static fromSyncArn(scope: Construct, id: string, syncArn: string): IResourceDataSync {
+    const parts = Arn.split(syncArn, ArnFormat.SLASH_RESOURCE_NAME);
+    if (!Token.isUnresolved(syncArn) && (parts.service !== 'ssm' || parts.resource !== 'resource-data-sync' || !parts.resourceName)) {
+      throw new Error(`[${scope.node.path}/${id}] ${JSON.stringify(syncArn)} is not a resource data sync ARN; it must look like "arn:aws:ssm:us-east-1:111122223333:resource-data-sync/inventory".`);
     }
-    return new Import(scope, id);
+    return new ImportedSync(scope, id, parts.resourceName!, { account: parts.account, region: parts.region }, syncArn);
+  }
+
+  /**
+   * Import a resource data sync by its name, in the given account and Region (by default the
+   * scope's).
+   */
+  public static fromSyncAttributes(scope: Construct, id: string, attrs: ResourceDataSyncAttributes): IResourceDataSync {
+    const problems = [
+      ...checkSyncName(attrs.syncName),
+      ...(attrs.account !== undefined ? checkAccountIds([attrs.account], 'account') : []),
+      ...checkRegion(attrs.region, 'region'),
+    ];
+    if (problems.length > 0) throw new Error(`[${scope.node.path}/${id}] ${problems.join(' ')}`);
+    return new ImportedSync(scope, id, attrs.syncName, { account: attrs.account, region: attrs.region });
   }
 
   /**
@@ -148,20 +182,42 @@ export class ResourceDataSync extends Resource implements IResourceDataSync {
    */
   public readonly prefix?: string;
 
+  /**
+   * Grants on the synced data of a `SyncToDestination` sync.
+   *
+   * @default - none for a `SyncFromSource` sync
+   */
+  public readonly grants?: InventoryDataGrants;
+
+  /** The name generated when none is given, known at synth time. */
+  private readonly generatedName: string;
+
   constructor(scope: Construct, id: string, props: ResourceDataSyncProps = {}) {
-    super(scope, id, { physicalName: props.syncName });
+    // A generated name is known at synth time: a sync in another stack, account or Region can use it.
+    super(scope, id, { physicalName: props?.syncName ?? PhysicalName.GENERATE_IF_NEEDED });
+    props = props ?? {};
 
-    // CloudFormation requires SyncName; generate one when the user gives none.
-    const syncName = props.syncName ?? Names.uniqueResourceName(this, { maxLength: MAX_SYNC_NAME_LENGTH, separator: '-' });
-    this.syncType = props.syncType ?? (props.source ? SyncType.SYNC_FROM_SOURCE : SyncType.SYNC_TO_DESTINATION);
+    const problems = [
+      ...checkOneOf(props.syncType, Object.values(SyncType), 'syncType', 'Leave it out: a source makes a SYNC_FROM_SOURCE sync, no source a SYNC_TO_DESTINATION sync.'),
+      ...checkBindable(props.destination, 'destination', 'SyncDestination.newBucket(), SyncDestination.fromBucket(...)'),
+      ...checkBindable(props.source, 'source', 'SyncSource.singleAccount({ regions: [...] })'),
+    ];
+    const validTypes: string[] = Object.values(SyncType);
+    const syncType = props.syncType !== undefined && validTypes.includes(props.syncType) ? props.syncType : undefined;
+    this.syncType = syncType ?? (props.source ? SyncType.SYNC_FROM_SOURCE : SyncType.SYNC_TO_DESTINATION);
+    problems.push(...typeProblems(this.syncType, props));
 
-    const problems = typeProblems(this.syncType, props);
     let destination: SyncDestinationConfig | undefined;
-    if (this.syncType === SyncType.SYNC_TO_DESTINATION && !props.source) {
+    let source: SyncSourceConfig | undefined;
+    if (problems.length === 0 && this.syncType === SyncType.SYNC_TO_DESTINATION) {
       destination = (props.destination ?? SyncDestination.newBucket()).bind(this);
     }
-    const source = this.syncType === SyncType.SYNC_FROM_SOURCE && props.source ? props.source.bind(this) : undefined;
+    if (problems.length === 0 && this.syncType === SyncType.SYNC_FROM_SOURCE && props.source) {
+      source = props.source.bind(this);
+    }
 
+    this.generatedName = generateName(this, this.syncType, destination, source);
+    const syncName = props.syncName ?? this.generatedName;
     const resource = new CfnResourceDataSync(this, 'Resource', {
       syncName,
       syncType: this.syncType,
@@ -175,6 +231,7 @@ export class ResourceDataSync extends Resource implements IResourceDataSync {
     this.bucket = destination?.bucket;
     this.encryptionKey = destination?.encryptionKey;
     this.prefix = destination?.prefix;
+    this.grants = destination ? InventoryDataGrants.fromDestination(destination.bucket, destination.prefix, destination.encryptionKey) : undefined;
     this.syncName = this.getResourceNameAttribute(resource.ref);
     this.syncArn = this.getResourceArnAttribute(syncArnFor(this, resource.ref), {
       service: 'ssm',
@@ -183,13 +240,8 @@ export class ResourceDataSync extends Resource implements IResourceDataSync {
       arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
     });
 
-    this.node.addValidation({
-      validate: () => [
-        ...problems,
-        ...checkSyncName(syncName),
-        ...quotaProblems(this),
-      ],
-    });
+    registerSync(this, syncName);
+    this.node.addValidation({ validate: () => [...problems, ...checkSyncName(syncName)] });
   }
 
   public get resourceDataSyncRef(): ssmRefs.ResourceDataSyncReference {
@@ -200,31 +252,93 @@ export class ResourceDataSync extends Resource implements IResourceDataSync {
    * Let `grantee` read the synced data: `s3:GetObject` on the objects under the destination
    * prefix, `s3:ListBucket` of the keys under it and `s3:GetBucketLocation` on the bucket, and
    * `kms:Decrypt` on the destination key (for Athena, AWS Glue and the people who query the data).
+   * A principal of another account than the bucket's is also granted in the bucket and key policies.
    *
-   * Only for a `SyncToDestination` sync.
+   * Only for a `SyncToDestination` sync. The same as `grants.read(grantee)`.
    */
   public grantRead(grantee: iam.IGrantable): iam.Grant {
-    const bucket = this.bucket;
-    if (!bucket) {
+    if (!this.grants) {
       throw new Error(`[${this.node.path}] grantRead() needs a SyncToDestination sync; this ${this.syncType} sync has no destination bucket. Grant access to Explorer instead.`);
     }
-    const objects = this.prefix ? `${this.prefix}/*` : '*';
-    const grant = iam.Grant.addToPrincipal({
-      grantee,
-      actions: ['s3:GetObject'],
-      resourceArns: [bucket.arnForObjects(objects)],
-    }).combine(iam.Grant.addToPrincipal({
-      grantee,
-      actions: ['s3:GetBucketLocation'],
-      resourceArns: [bucket.bucketArn],
-    })).combine(iam.Grant.addToPrincipal({
-      grantee,
-      actions: ['s3:ListBucket'],
-      resourceArns: [bucket.bucketArn],
-      conditions: this.prefix ? { StringLike: { 's3:prefix': [this.prefix, `${this.prefix}/*`] } } : undefined,
-    }));
-    return this.encryptionKey ? grant.combine(this.encryptionKey.grantDecrypt(grantee)) : grant;
+    return this.grants.read(grantee);
   }
+
+  /** The name used when the sync is referenced from another account or Region. */
+  protected generatePhysicalName(): string {
+    return this.generatedName;
+  }
+}
+
+/**
+ * Attributes of a resource data sync to import.
+ */
+export interface ResourceDataSyncAttributes {
+  /**
+   * The name of the resource data sync.
+   */
+  readonly syncName: string;
+
+  /**
+   * The account the sync is in.
+   *
+   * @default - the scope's account
+   */
+  readonly account?: string;
+
+  /**
+   * The Region the sync is in.
+   *
+   * @default - the scope's Region
+   */
+  readonly region?: string;
+}
+
+class ImportedSync extends Resource implements IResourceDataSync {
+  public readonly syncArn: string;
+
+  constructor(scope: Construct, id: string, public readonly syncName: string, env: { account?: string; region?: string }, syncArn?: string) {
+    super(scope, id, { account: env.account, region: env.region });
+    this.syncArn = syncArn ?? Stack.of(this).formatArn({
+      service: 'ssm',
+      account: env.account,
+      region: env.region,
+      resource: 'resource-data-sync',
+      resourceName: syncName,
+      arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+    });
+  }
+
+  public get resourceDataSyncRef(): ssmRefs.ResourceDataSyncReference {
+    return { syncName: this.syncName };
+  }
+}
+
+/**
+ * `<unique name from the construct path>-<hash>`: the hash covers every property whose change
+ * replaces the sync (the destination, the type, the source's account option), so that a change
+ * deploys as a clean replacement: CloudFormation creates the new sync before it deletes the old
+ * one, and a sync's name is its identity. A source's Regions and OUs change in place: not hashed.
+ */
+function generateName(sync: ResourceDataSync, syncType: SyncType, destination?: SyncDestinationConfig, source?: SyncSourceConfig): string {
+  const stack = Stack.of(sync);
+  const bucket = destination?.bucket.node.defaultChild;
+  const replacing = {
+    syncType,
+    s3Destination: destination && stack.resolve(destination.s3Destination),
+    // A new bucket name replaces the bucket under the same logical id: the reference alone would not show it.
+    bucketName: bucket instanceof s3.CfnBucket ? stack.resolve(bucket.bucketName) : undefined,
+    sourceType: source?.syncSource.sourceType,
+    organizationSourceType: source && stack.resolve(source.syncSource.awsOrganizationsSource)?.organizationSourceType,
+  };
+  const suffix = hash(JSON.stringify(replacing)).slice(0, 8).toLowerCase();
+  const base = Names.uniqueResourceName(sync, { maxLength: MAX_SYNC_NAME_LENGTH - suffix.length - 1, separator: '-' });
+  return `${base}-${suffix}`;
+}
+
+/** A destination or source from JavaScript, where no type checks: it must have a bind(). */
+function checkBindable(value: unknown, property: string, example: string): string[] {
+  if (value === undefined || (typeof value === 'object' && value !== null && typeof (value as { bind?: unknown }).bind === 'function')) return [];
+  return [`${property} is not a ${property === 'source' ? 'SyncSource' : 'SyncDestination'}; make it with ${example}.`];
 }
 
 function syncArnFor(scope: IConstruct, syncName: string): string {
@@ -250,39 +364,4 @@ function typeProblems(syncType: SyncType, props: ResourceDataSyncProps): string[
     problems.push('source is given but syncType is SYNC_TO_DESTINATION; an Inventory sync takes a destination and no source. Remove syncType (a source makes it SYNC_FROM_SOURCE), or remove the source.');
   }
   return problems;
-}
-
-/** The syncs of each app, grouped by account and Region, counted once per app. */
-const quotaGroups = new WeakMap<IConstruct, Map<ResourceDataSync, ResourceDataSync[]>>();
-
-/**
- * At most 5 resource data syncs per account and Region. Syncs in stacks whose account or Region is
- * not known are grouped by stack (one stack is one account and Region).
- */
-function quotaProblems(sync: ResourceDataSync): string[] {
-  const root = sync.node.root;
-  let groups = quotaGroups.get(root);
-  if (!groups) {
-    const byEnvironment = new Map<string, ResourceDataSync[]>();
-    for (const construct of root.node.findAll()) {
-      if (!(construct instanceof ResourceDataSync)) continue;
-      const stack = Stack.of(construct);
-      const known = !Token.isUnresolved(stack.account) && !Token.isUnresolved(stack.region);
-      const key = known ? `${stack.account}/${stack.region}` : `stack:${stack.node.path}`;
-      byEnvironment.set(key, [...(byEnvironment.get(key) ?? []), construct]);
-    }
-    groups = new Map();
-    for (const members of byEnvironment.values()) {
-      for (const member of members) groups.set(member, members);
-    }
-    quotaGroups.set(root, groups);
-  }
-  const members = groups.get(sync) ?? [];
-  const position = members.indexOf(sync);
-  if (position < SYNCS_PER_ACCOUNT_AND_REGION) return [];
-  const stack = Stack.of(sync);
-  const where = Token.isUnresolved(stack.account) || Token.isUnresolved(stack.region)
-    ? `stack ${stack.node.path}`
-    : `account ${stack.account} and Region ${stack.region}`;
-  return [`this is resource data sync ${position + 1} of ${members.length} for ${where} in this app; the service allows ${SYNCS_PER_ACCOUNT_AND_REGION} per account and Region, and syncs made outside this app (by other tools or services) take slots too. Move syncs to another account or Region, or remove some. The first ${SYNCS_PER_ACCOUNT_AND_REGION}: ${members.slice(0, SYNCS_PER_ACCOUNT_AND_REGION).map(m => m.node.path).join(', ')}.`];
 }

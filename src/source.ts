@@ -1,3 +1,4 @@
+import { Token } from 'aws-cdk-lib';
 import { CfnResourceDataSync } from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { checkOrganizationalUnits, checkRegionList } from './validation';
@@ -43,6 +44,7 @@ export abstract class SyncSource {
    * This account, in the given Regions (`SourceType: SingleAccountMultiRegions`).
    */
   public static singleAccount(options: SyncSourceOptions): SyncSource {
+    requireRegions('singleAccount', options);
     return new RegionsSource('SingleAccountMultiRegions', options);
   }
 
@@ -52,6 +54,7 @@ export abstract class SyncSource {
    * Explorer delegated administrator account.
    */
   public static entireOrganization(options: SyncSourceOptions): SyncSource {
+    requireRegions('entireOrganization', options);
     return new RegionsSource('AwsOrganizations', options, { organizationSourceType: 'EntireOrganization' });
   }
 
@@ -63,6 +66,10 @@ export abstract class SyncSource {
    * @param organizationalUnitIds 1 to 1000 OU ids such as `ou-ab12-cdef3456`
    */
   public static organizationalUnits(organizationalUnitIds: string[], options: SyncSourceOptions): SyncSource {
+    requireRegions('organizationalUnits', options);
+    if (!Array.isArray(organizationalUnitIds) && !Token.isUnresolved(organizationalUnitIds)) {
+      throw new Error('SyncSource.organizationalUnits(ids, options) needs a list of organizational unit ids first, for example ["ou-ab12-cdef3456"].');
+    }
     return new RegionsSource('AwsOrganizations', options, {
       organizationSourceType: 'OrganizationalUnits',
       organizationalUnits: organizationalUnitIds,
@@ -75,6 +82,13 @@ export abstract class SyncSource {
    * @param scope the resource data sync this source is used by
    */
   public abstract bind(scope: Construct): SyncSourceConfig;
+}
+
+/** JavaScript callers are not protected by types: a missing options object or Region list is a clear error. */
+function requireRegions(factory: string, options: SyncSourceOptions | undefined): void {
+  if (!options || (!Array.isArray(options.regions) && !Token.isUnresolved(options.regions))) {
+    throw new Error(`SyncSource.${factory}() needs options with a list of Regions, for example { regions: ['us-east-1'] }.`);
+  }
 }
 
 class RegionsSource extends SyncSource {

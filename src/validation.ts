@@ -1,5 +1,6 @@
-import { Arn, ArnFormat, Token } from 'aws-cdk-lib';
+import { Arn, ArnFormat, Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import { RegionInfo } from 'aws-cdk-lib/region-info';
 
 /*
  * The synth-time rules of AWS::SSM::ResourceDataSync / CreateResourceDataSync, as small named checks.
@@ -28,6 +29,8 @@ const REGION_PATTERN = /^[a-z]{2,4}(-[a-z]+)+-\d{1,2}$/;
 const OU_PATTERN = /^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$/;
 /** IAM: an AWS account id. */
 const ACCOUNT_PATTERN = /^\d{12}$/;
+/** KMS: a key id (UUID) or a multi-Region key id. */
+const KEY_ID_PATTERN = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$/;
 /** AWS Organizations: `o-` and 10 to 32 lower-case letters or digits. */
 const ORGANIZATION_ID_PATTERN = /^o-[a-z0-9]{10,32}$/;
 
@@ -54,6 +57,14 @@ export function checkPrefix(prefix: string | undefined, property: string): strin
   if (prefix.startsWith('/') || prefix.endsWith('/')) {
     problems.push(`${property} ${show(prefix)} starts or ends with "/"; the sync adds the "/" itself and the bucket policy would not match the keys it writes. Use ${show(prefix.replace(/^\/+|\/+$/g, '') || 'inventory')}.`);
   }
+  // eslint-disable-next-line no-control-regex
+  const unsafe = [...new Set(prefix.match(/[*?\s\x00-\x1f\x7f]/g) ?? [])];
+  if (unsafe.length > 0) {
+    problems.push(`${property} ${show(prefix)} contains ${unsafe.map(show).join(', ')}; in the bucket policy "*" and "?" are wildcards (they would open other prefixes to the sync) and white space or control characters make keys nobody can query. Use letters, digits and "-", "_", ".", "/".`);
+  }
+  if (/accountid=/i.test(prefix)) {
+    problems.push(`${property} ${show(prefix)} contains "accountid="; the sync writes its own "accountid=<account>" folder under the prefix, and the bucket policy denies keys with two of them (so that no account writes into another's folder). Use a prefix without "accountid=".`);
+  }
   return problems;
 }
 
@@ -65,6 +76,28 @@ export function checkRegion(region: string | undefined, property: string): strin
   }
   return [];
 }
+
+/** Whether a well-formed Region code is one this version of aws-cdk-lib knows (new Regions appear). */
+export function isKnownRegion(region: string): boolean {
+  return Token.isUnresolved(region) || !REGION_PATTERN.test(region) || RegionInfo.regions.some(r => r.name === region);
+}
+
+/** The partition of a Region code, from its prefix (works for Regions newer than aws-cdk-lib). */
+export function partitionOfRegion(region: string | undefined): string | undefined {
+  if (region === undefined || Token.isUnresolved(region) || !REGION_PATTERN.test(region)) return undefined;
+  const known = RegionInfo.regions.find(r => r.name === region);
+  if (known?.partition) return known.partition;
+  for (const [prefix, partition] of PARTITION_PREFIXES) {
+    if (region.startsWith(prefix)) return partition;
+  }
+  return 'aws';
+}
+
+/** Region code prefixes of the partitions other than `aws`, most specific first. */
+const PARTITION_PREFIXES: Array<[string, string]> = [
+  ['cn-', 'aws-cn'], ['us-gov-', 'aws-us-gov'], ['us-isob-', 'aws-iso-b'], ['us-isof-', 'aws-iso-f'],
+  ['eu-isoe-', 'aws-iso-e'], ['us-iso-', 'aws-iso'], ['eusc-', 'aws-eusc'],
+];
 
 /** A list of Region codes: at least one, each a Region code, no duplicates. */
 export function checkRegionList(regions: string[], property: string): string[] {
@@ -109,11 +142,55 @@ export function checkBucketName(name: string, property: string): string[] {
 /** A KMS key ARN (not an alias, not a bare key id). */
 export function checkKmsKeyArn(arn: string | undefined, property: string): string[] {
   if (arn === undefined || Token.isUnresolved(arn)) return [];
+  if (arn === '') {
+    return [`${property} is an empty string. Leave it out for no KMS key, or give the key's full ARN, "arn:aws:kms:<region>:<account>:key/<key-id>".`];
+  }
   const parts = parseKeyArn(arn);
   if (!parts) {
-    return [`${property} ${show(arn)} is not a KMS key ARN. Give the key's full ARN, "arn:aws:kms:<region>:<account>:key/<key-id>"; aliases and bare key ids are not accepted by resource data sync.`];
+    const alias = /^(arn:[^:]*:kms:[^:]*:[^:]*:)?alias\//.test(arn) ? ' It is an alias: give the ARN of the key the alias points to.' : '';
+    return [`${property} ${show(arn)} is not a KMS key ARN.${alias} Give the key's full ARN, "arn:aws:kms:<region>:<account>:key/<key-id>"; aliases and bare key ids are not accepted by resource data sync.`];
+  }
+  const problems: string[] = [];
+  if (!ACCOUNT_PATTERN.test(parts.account)) {
+    problems.push(`${property} ${show(arn)} has the account ${show(parts.account)}; an account id is 12 digits. Copy the key's ARN from the KMS console or \`aws kms describe-key\`.`);
+  }
+  if (!KEY_ID_PATTERN.test(parts.keyId)) {
+    problems.push(`${property} ${show(arn)} has the key id ${show(parts.keyId)}; a KMS key id is a UUID such as "1234abcd-12ab-34cd-56ef-1234567890ab" (or "mrk-" and 32 hex digits for a multi-Region key).`);
+  }
+  problems.push(...checkRegion(parts.region, `${property} Region`));
+  const expected = partitionOfRegion(parts.region);
+  if (expected && parts.partition !== expected) {
+    problems.push(`${property} ${show(arn)} is in partition ${show(parts.partition)} but its Region ${show(parts.region)} is in ${show(expected)}. Use "arn:${expected}:kms:${parts.region}:...".`);
+  }
+  return problems;
+}
+
+/** RemovalPolicy of a bucket or key: SNAPSHOT is for databases and volumes only. */
+export function checkRemovalPolicy(policy: RemovalPolicy | undefined, property: string): string[] {
+  if (policy === undefined) return [];
+  if (!Object.values(RemovalPolicy).includes(policy)) {
+    return [`${property} ${show(String(policy))} is not a RemovalPolicy. Use RemovalPolicy.RETAIN (the default) or RemovalPolicy.DESTROY.`];
+  }
+  if (policy === RemovalPolicy.SNAPSHOT) {
+    return [`${property} is SNAPSHOT, which S3 buckets and KMS keys do not support (CloudFormation rejects it). Use RemovalPolicy.RETAIN (the default) or RemovalPolicy.DESTROY.`];
   }
   return [];
+}
+
+/** A lifecycle expiration: a whole number of days, at least 1. */
+export function checkWholeDays(duration: Duration | undefined, property: string): string[] {
+  if (duration === undefined || duration.isUnresolved()) return [];
+  const hours = duration.toHours({ integral: false });
+  if (hours < 24 || !Number.isInteger(hours / 24)) {
+    return [`${property} is ${duration.toHumanString()}; S3 lifecycle rules count whole days, at least 1. Use Duration.days(n) with n >= 1.`];
+  }
+  return [];
+}
+
+/** A value of an enum-like set, for JavaScript callers whom no type checks. */
+export function checkOneOf(value: unknown, allowed: readonly string[], property: string, fix: string): string[] {
+  if (value === undefined || (typeof value === 'string' && (Token.isUnresolved(value) || allowed.includes(value)))) return [];
+  return [`${property} ${show(String(value))} is not one of ${allowed.map(show).join(', ')}. ${fix}`];
 }
 
 /** The KMS key must be in the bucket's Region. Judged only when both Regions are known. */
@@ -132,14 +209,14 @@ export function keyArnRegion(arn: string): string | undefined {
   return parseKeyArn(arn)?.region;
 }
 
-function parseKeyArn(arn: string): { region: string } | undefined {
+function parseKeyArn(arn: string): { partition: string; region: string; account: string; keyId: string } | undefined {
   if (arn.length > 512 || !arn.startsWith('arn:')) return undefined;
   try {
     const parts = Arn.split(arn, ArnFormat.SLASH_RESOURCE_NAME);
-    if (parts.service !== 'kms' || parts.resource !== 'key' || !parts.resourceName || !parts.region || !parts.account) {
+    if (parts.service !== 'kms' || parts.resource !== 'key' || !parts.resourceName || !parts.region || !parts.account || !parts.partition) {
       return undefined;
     }
-    return { region: parts.region };
+    return { partition: parts.partition, region: parts.region, account: parts.account, keyId: parts.resourceName };
   } catch {
     return undefined;
   }

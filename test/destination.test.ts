@@ -1,9 +1,9 @@
-import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { App, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { newApp, newStack, synthErrors } from './util';
-import { DestinationEncryption, ResourceDataSync, SyncDestination } from '../src';
+import { DestinationEncryption, InventoryBucket, ResourceDataSync, SyncDestination } from '../src';
 
 const KEY_ARN = 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 
@@ -97,9 +97,31 @@ describe('SyncDestination.newBucket options', () => {
 });
 
 describe('one destination shared by several syncs', () => {
-  test('one bucket, one key, one policy and no duplicated statement', () => {
+  test('one newBucket() given to two syncs is an error that names both and points at InventoryBucket', () => {
     const stack = newStack();
     const destination = SyncDestination.newBucket({ prefix: 'inv' });
+    new ResourceDataSync(stack, 'A', { destination });
+    new ResourceDataSync(stack, 'B', { destination });
+    const errors = synthErrors(stack);
+    expect(errors).toContain('[Stack/B] this sync is given the SyncDestination.newBucket() that already made the bucket of Stack/A');
+    expect(errors).toContain('new InventoryBucket(scope, id, { ... }) and give each sync SyncDestination.fromInventoryBucket(bucket)');
+  });
+
+  test('one newBucket() object used in two apps (a test fixture) makes a bucket in each, with no cross-app state', () => {
+    const destination = SyncDestination.newBucket({ prefix: 'inv' });
+    for (let i = 0; i < 2; i++) {
+      const stack = newStack();
+      new ResourceDataSync(stack, 'A', { destination });
+      const template = Template.fromStack(stack);
+      template.resourceCountIs('AWS::S3::Bucket', 1);
+      expect(Object.keys(template.findResources('AWS::S3::Bucket'))[0]).toMatch(/^ABucket/);
+    }
+  });
+
+  test('an InventoryBucket: one bucket, one key, one policy and no duplicated statement', () => {
+    const stack = newStack();
+    const central = new InventoryBucket(stack, 'Central', { prefix: 'inv' });
+    const destination = SyncDestination.fromInventoryBucket(central);
     const a = new ResourceDataSync(stack, 'A', { destination });
     const b = new ResourceDataSync(stack, 'B', { destination });
     const template = Template.fromStack(stack);
@@ -166,9 +188,30 @@ describe('SyncDestination.fromBucket', () => {
     const warning = Annotations.fromStack(stack).findWarning('/Stack/Sync', Match.anyValue())[0].entry.data as string;
     expect(warning).toContain('[ack: cdk-ssm-resource-data-sync:bucketPolicyNotManaged]');
     const statements = JSON.parse(warning.slice(warning.indexOf('['), warning.lastIndexOf(']') + 1).replace(/ \[ack: [^\]]*\]$/, ''));
-    expect(statements.map((s: any) => s.Sid)).toEqual(['SSMBucketPermissionsCheck', 'SSMBucketDelivery']);
-    expect(statements[0].Resource).toEqual({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::their-bucket']] });
-    expect(statements[1].Resource).toEqual({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::their-bucket/inv/*/accountid=', { Ref: 'AWS::AccountId' }, '/*']] });
+    expect(statements.map((s: any) => s.Sid)).toEqual(['SSMBucketPermissionsCheck', 'SSMBucketDelivery', 'SSMBucketDeliveryDenyOtherAccountPaths']);
+    // JSON a person can paste: no intrinsics; what only the deploy knows is a placeholder that says what to fill in.
+    expect(statements[0].Resource).toBe('arn:<partition, such as aws>:s3:::their-bucket');
+    expect(statements[1].Resource).toBe('arn:<partition, such as aws>:s3:::their-bucket/inv/*/accountid=<the account id of the stack that deploys the sync>/*');
+    expect(warning).not.toContain('Fn::');
+  });
+
+  test('in a known environment the warning prints literal policy JSON, even without the recommended feature flags', () => {
+    const stack = new Stack(new App(), 'Stack', { env: { account: '111122223333', region: 'cn-north-1' } });
+    const bucket = s3.Bucket.fromBucketName(stack, 'Imported', 'their-bucket');
+    new ResourceDataSync(stack, 'Sync', { destination: SyncDestination.fromBucket(bucket, { prefix: 'inv' }) });
+    const warning = Annotations.fromStack(stack).findWarning('/Stack/Sync', Match.stringLikeRegexp('bucket policy cannot be changed'))[0].entry.data as string;
+    const statements = JSON.parse(warning.slice(warning.indexOf('['), warning.lastIndexOf(']') + 1).replace(/ \[ack: [^\]]*\]$/, ''));
+    expect(statements[1]).toEqual({
+      Sid: 'SSMBucketDelivery111122223333',
+      Effect: 'Allow',
+      Principal: { Service: 'ssm.amazonaws.com' },
+      Action: 's3:PutObject',
+      Resource: 'arn:aws-cn:s3:::their-bucket/inv/*/accountid=111122223333/*',
+      Condition: {
+        StringEquals: { 's3:x-amz-acl': 'bucket-owner-full-control', 'aws:SourceAccount': '111122223333' },
+        ArnLike: { 'aws:SourceArn': 'arn:aws-cn:ssm:*:111122223333:resource-data-sync/*' },
+      },
+    });
   });
 
   test('an imported key gets a warning with the key statement', () => {
@@ -296,6 +339,7 @@ describe('a central bucket', () => {
           's3:x-amz-server-side-encryption': 'aws:kms',
           's3:x-amz-server-side-encryption-aws-kms-key-id': { 'Fn::GetAtt': [expect.stringMatching(/^InventoryKey/), 'Arn'] },
         },
+        ArnLike: { 'aws:SourceArn': 'arn:aws:ssm:*:*:resource-data-sync/*' },
       },
     });
     expect(allows.find(s => s.Sid === 'SSMBucketDeliveryTaggingOrganization')).toEqual({
@@ -304,7 +348,7 @@ describe('a central bucket', () => {
       Principal: { Service: 'ssm.amazonaws.com' },
       Action: 's3:PutObjectTagging',
       Resource: orgKeys,
-      Condition: { StringEquals: { 'aws:SourceOrgID': 'o-a1b2c3d4e5' } },
+      Condition: { StringEquals: { 'aws:SourceOrgID': 'o-a1b2c3d4e5' }, ArnLike: { 'aws:SourceArn': 'arn:aws:ssm:*:*:resource-data-sync/*' } },
     });
     expect(JSON.stringify(template.toJSON())).not.toContain('aws:PrincipalOrgID');
     expect(keyPolicySsm(template).find(s => s.Sid === 'SSMResourceDataSyncEncryptOrganization')).toEqual({
@@ -313,7 +357,7 @@ describe('a central bucket', () => {
       Principal: { Service: 'ssm.amazonaws.com' },
       Action: 'kms:GenerateDataKey',
       Resource: '*',
-      Condition: { StringEquals: { 'aws:SourceOrgID': 'o-a1b2c3d4e5' } },
+      Condition: { StringEquals: { 'aws:SourceOrgID': 'o-a1b2c3d4e5' }, ArnLike: { 'aws:SourceArn': 'arn:aws:ssm:*:*:resource-data-sync/*' } },
     });
   });
 
@@ -340,7 +384,7 @@ describe('a central bucket', () => {
     const app = newApp();
     const central = new Stack(app, 'Central', { env });
     const other = new Stack(app, 'Other', { env });
-    const destination = SyncDestination.newBucket({ bucketName: 'central-inventory-111122223333' });
+    const destination = SyncDestination.fromInventoryBucket(new InventoryBucket(central, 'Destination', { bucketName: 'central-inventory-111122223333' }));
     new ResourceDataSync(central, 'Inventory', { destination });
     new ResourceDataSync(other, 'Inventory', { destination });
     const template = Template.fromStack(central);

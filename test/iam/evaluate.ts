@@ -11,7 +11,9 @@
  * Supported: Version, Id, Statement (one or a list); Sid, Effect, Principal ('*', {AWS}, {Service}),
  * Action/NotAction, Resource/NotResource (wildcards * and ?), Condition with the operators in
  * SUPPORTED_OPERATORS, the IfExists suffix and the ForAnyValue:/ForAllValues: prefixes. Anything
- * else (NotPrincipal, Federated/CanonicalUser principals, policy variables like ${aws:username},
+ * Policy variables (`${aws:SourceAccount}`) in Resource/NotResource are replaced with the request's
+ * single-valued context key; a variable the request cannot fill makes that pattern match nothing.
+ * Anything else (NotPrincipal, Federated/CanonicalUser principals, policy variables outside Resource,
  * date/IP/binary operators, unknown elements) throws rather than being silently ignored.
  *
  * Hand-written on purpose: the maintained npm evaluator, @cloud-copilot/iam-simulate, is
@@ -71,22 +73,40 @@ function statementMatches(s: Record<string, Json>, request: IamRequest, context:
   if (s.NotPrincipal !== undefined) throw new Error('unsupported statement element NotPrincipal');
   if (s.Principal === undefined) throw new Error('a resource-based policy statement needs a Principal');
   const action = pick(s, 'Action', 'NotAction');
-  const resource = pick(s, 'Resource', 'NotResource');
+  const resource = pick(s, 'Resource', 'NotResource', true);
   // Every part is evaluated (no short-circuit), so an unsupported element throws whatever the request.
   const matches = [
     principalMatches(s.Principal, request.principal),
     action.negated !== action.values.some(p => globMatch(p, request.action, true)),
-    resource.negated !== resource.values.some(p => globMatch(p, request.resource, false)),
+    resource.negated !== resource.values.some(p => {
+      const pattern = substituteVariables(p, context);
+      return pattern !== undefined && globMatch(pattern, request.resource, false);
+    }),
     s.Condition === undefined || conditionMatches(asObject(s.Condition, 'Condition'), context),
   ];
   return matches.every(Boolean);
 }
 
 /** Exactly one of `name` / `Not<name>`, as a list of strings. */
-function pick(s: Record<string, Json>, name: string, notName: string): { negated: boolean; values: string[] } {
+function pick(s: Record<string, Json>, name: string, notName: string, variables = false): { negated: boolean; values: string[] } {
   if ((s[name] === undefined) === (s[notName] === undefined)) throw new Error(`a statement needs exactly one of ${name} and ${notName}`);
   const negated = s[name] === undefined;
-  return { negated, values: strings(negated ? s[notName] : s[name], negated ? notName : name) };
+  return { negated, values: strings(negated ? s[notName] : s[name], negated ? notName : name, false, variables) };
+}
+
+/** `${key}` replaced by the request's single-valued context value (wildcards in it escaped); undefined if it has none. */
+function substituteVariables(pattern: string, context: Context): string | undefined {
+  let unresolved = false;
+  const result = pattern.replace(/\$\{([^}]+)\}/g, (_, key: string) => {
+    const value = context.get(key.toLowerCase());
+    if (typeof value !== 'string') {
+      unresolved = true;
+      return '';
+    }
+    if (/[*?]/.test(value)) unresolved = true; // AWS substitutes literally; a wildcard in a value is not a wildcard
+    return value;
+  });
+  return unresolved ? undefined : result;
 }
 
 // ---- principals -------------------------------------------------------------------------------
@@ -228,9 +248,9 @@ function asObject(value: Json, what: string): Record<string, Json> {
 }
 
 /** A string or a list of strings (numbers and booleans too, as condition values). */
-function strings(value: Json, what: string, scalars = false): string[] {
+function strings(value: Json, what: string, scalars = false, variables = false): string[] {
   return [value].flat().map(v => {
-    if (typeof v === 'string' && v.includes('${')) throw new Error(`unsupported policy variable in ${what}: ${v}`);
+    if (typeof v === 'string' && v.includes('${') && !variables) throw new Error(`unsupported policy variable in ${what}: ${v}`);
     if (typeof v === 'string') return v;
     if (scalars && (typeof v === 'number' || typeof v === 'boolean')) return String(v);
     throw new Error(`${what} must be a string or a list of strings, got ${JSON.stringify(v)} (unresolved intrinsic?)`);
