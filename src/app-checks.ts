@@ -80,10 +80,11 @@ function warnAgnostic(sync: IConstruct, stack: Stack, members: Member[]): void {
   const position = agnostic.findIndex(m => m.sync === sync);
   const own = agnostic[position];
   const sameName = !Token.isUnresolved(own.name) && agnostic.find(m => m.name === own.name && m.sync !== sync && deployedStack(m.sync) !== stack);
-  if (position === SYNCS_PER_ACCOUNT_AND_REGION || (sameName && agnostic.indexOf(sameName) < position)) {
-    const why = sameName
-      ? `the syncName "${own.name}" is also used by ${sameName.sync.node.path}`
-      : `they hold ${agnostic.length} resource data syncs, and one account and Region allows ${SYNCS_PER_ACCOUNT_AND_REGION}`;
+  const quota = position === SYNCS_PER_ACCOUNT_AND_REGION;
+  if (quota || (sameName && agnostic.indexOf(sameName) < position)) {
+    const why = quota
+      ? `they hold ${agnostic.length} resource data syncs, and one account and Region allows ${SYNCS_PER_ACCOUNT_AND_REGION}`
+      : `the syncName "${own.name}" is also used by ${(sameName as Member).sync.node.path}`;
     Annotations.of(sync).addWarningV2(WARN_AGNOSTIC,
       `the environment-agnostic stacks ${stacks.join(', ')} deploy to the account and Region the CLI is pointed at; if that is the same for all of them, ${why}. ` +
       'Give the stacks an env, or make sure they deploy to different accounts or Regions.');

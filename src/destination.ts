@@ -5,7 +5,7 @@ import { CfnResourceDataSync } from 'aws-cdk-lib/aws-ssm';
 import { Construct, IConstruct, IDependable } from 'constructs';
 import { DestinationResources, describeName, InventoryBucket, InventoryBucketProps, targetKey, deferIfInvalid, warnKeyPolicyNotManaged } from './inventory-bucket';
 import { bucketStatements, describeStatements, keyStatements, partitionOf, withUniqueSids, Writers } from './policies';
-import { checkBucketName, checkKeyRegion, checkKmsKeyArn, checkPrefix, checkRegion, keyArnRegion } from './validation';
+import { checkBucketName, checkKeyRegion, checkKmsKeyArn, checkPrefix, checkRegion, keyArnRegion, warnUnknownRegions } from './validation';
 
 /** Warning ids, so users can acknowledge them (see README "Warnings"). */
 const WARN_BUCKET_POLICY = 'cdk-ssm-resource-data-sync:bucketPolicyNotManaged';
@@ -275,7 +275,8 @@ function describeEnv(resource: { env: { account: string; region: string } } | St
 /** A bucket whose name is known at synth time: imported by name, or made with a `bucketName`. */
 function hasPhysicalName(bucket: s3.IBucket): boolean {
   const cfn = bucket.node.defaultChild;
-  return cfn instanceof s3.CfnBucket ? cfn.bucketName !== undefined : !Token.isUnresolved(bucket.bucketName);
+  // aws-cdk-lib's Bucket gives its CfnBucket a token that resolves to nothing when it has no name.
+  return cfn instanceof s3.CfnBucket ? Stack.of(cfn).resolve(cfn.bucketName) !== undefined : !Token.isUnresolved(bucket.bucketName);
 }
 
 /**
@@ -382,6 +383,7 @@ class BucketNameDestination extends SyncDestination {
     const { region, kmsKeyArn } = this.options;
     const bucket = s3.Bucket.fromBucketAttributes(scope, 'DestinationBucket', { bucketName: deferIfInvalid(this.bucketName), region });
     const keyArnValid = kmsKeyArn !== undefined && checkKmsKeyArn(kmsKeyArn, '').length === 0;
+    warnUnknownRegions(scope, [region], 'destination region');
     return bindToBucket(scope, {
       bucket,
       bucketRegion: region,

@@ -326,7 +326,7 @@ function generateName(sync: ResourceDataSync, syncType: SyncType, destination?: 
     syncType,
     s3Destination: destination && stack.resolve(destination.s3Destination),
     // A new bucket name replaces the bucket under the same logical id: the reference alone would not show it.
-    bucketName: bucket instanceof s3.CfnBucket ? stack.resolve(bucket.bucketName) : undefined,
+    bucketName: bucket instanceof s3.CfnBucket ? stack.resolve(bucket.bucketName) ?? null : undefined,
     sourceType: source?.syncSource.sourceType,
     organizationSourceType: source && stack.resolve(source.syncSource.awsOrganizationsSource)?.organizationSourceType,
   };

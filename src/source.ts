@@ -1,7 +1,7 @@
 import { Token } from 'aws-cdk-lib';
 import { CfnResourceDataSync } from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
-import { checkOrganizationalUnits, checkRegionList } from './validation';
+import { checkOrganizationalUnits, checkRegionList, warnUnknownRegions } from './validation';
 
 /**
  * The Regions a `SyncFromSource` resource data sync aggregates.
@@ -103,6 +103,7 @@ class RegionsSource extends SyncSource {
   public bind(scope: Construct): SyncSourceConfig {
     const { regions, includeFutureRegions } = this.options;
     const organizationalUnits = this.organization?.organizationalUnits;
+    warnUnknownRegions(scope, regions, 'source regions');
     scope.node.addValidation({
       validate: () => [
         ...checkRegionList(regions, 'source regions'),

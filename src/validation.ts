@@ -1,6 +1,7 @@
-import { Arn, ArnFormat, Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
+import { Annotations, Arn, ArnFormat, Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
+import { IConstruct } from 'constructs';
 
 /*
  * The synth-time rules of AWS::SSM::ResourceDataSync / CreateResourceDataSync, as small named checks.
@@ -98,6 +99,19 @@ const PARTITION_PREFIXES: Array<[string, string]> = [
   ['cn-', 'aws-cn'], ['us-gov-', 'aws-us-gov'], ['us-isob-', 'aws-iso-b'], ['us-isof-', 'aws-iso-f'],
   ['eu-isoe-', 'aws-iso-e'], ['us-iso-', 'aws-iso'], ['eusc-', 'aws-eusc'],
 ];
+
+/**
+ * Warn about well-formed Region codes this aws-cdk-lib does not know: a typo or a Region newer than
+ * aws-cdk-lib. Not an error, since new Regions appear.
+ */
+export function warnUnknownRegions(scope: IConstruct, regions: string[], property: string): void {
+  if (Token.isUnresolved(regions)) return;
+  const unknown = regions.filter(region => typeof region === 'string' && !isKnownRegion(region));
+  if (unknown.length > 0) {
+    Annotations.of(scope).addWarningV2('cdk-ssm-resource-data-sync:unknownRegion',
+      `${property} ${unknown.map(show).join(', ')} ${unknown.length > 1 ? 'are Regions' : 'is a Region'} this version of aws-cdk-lib does not know. Check the spelling; if it is a new Region, acknowledge this warning.`);
+  }
+}
 
 /** A list of Region codes: at least one, each a Region code, no duplicates. */
 export function checkRegionList(regions: string[], property: string): string[] {

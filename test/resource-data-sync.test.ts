@@ -1,8 +1,8 @@
-import { Stack, Token } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { CfnOutput, NestedStack, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { newApp, newStack, synthErrors } from './util';
-import { ResourceDataSync, SyncDestination, SyncSource, SyncType } from '../src';
+import { DestinationEncryption, ResourceDataSync, ResourceDataSyncProps, SyncDestination, SyncSource, SyncType } from '../src';
 
 const ACCOUNT_ARN_PATTERN = {
   'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ssm:*:', { Ref: 'AWS::AccountId' }, ':resource-data-sync/*']],
@@ -353,5 +353,176 @@ test('a stack in a known account and Region writes literal values into the polic
         Condition: Match.objectLike({ StringEquals: Match.objectLike({ 'aws:SourceAccount': '123456789012' }) }),
       })]),
     },
+  });
+});
+
+describe('day two: a change that replaces the sync gets a new generated name', () => {
+  const ENV = { account: '111122223333', region: 'us-east-1' };
+  function nameWith(props: () => ResourceDataSyncProps, env = ENV): string {
+    const stack = newStack({ env });
+    new ResourceDataSync(stack, 'Inventory', props());
+    return Object.values(Template.fromStack(stack).findResources('AWS::SSM::ResourceDataSync'))[0].Properties.SyncName;
+  }
+  const base = nameWith(() => ({}));
+
+  test('the generated name is the construct path and a hash, at most 64 characters', () => {
+    expect(base).toMatch(/^Stack-Inventory-[0-9A-F]{8}-[0-9a-f]{8}$/);
+    expect(nameWith(() => ({}))).toBe(base);
+  });
+
+  test.each<[string, () => ResourceDataSyncProps]>([
+    ['a prefix', () => ({ destination: SyncDestination.newBucket({ prefix: 'inventory' }) })],
+    ['S3-managed encryption', () => ({ destination: SyncDestination.newBucket({ encryption: DestinationEncryption.S3_MANAGED }) })],
+    ['a bucket name (the bucket is replaced under the same logical id)', () => ({ destination: SyncDestination.newBucket({ bucketName: 'inventory-111122223333' }) })],
+    ['another bucket', () => ({ destination: SyncDestination.fromBucketName('other-bucket', { region: 'us-east-1' }) })],
+    ['another key', () => ({ destination: SyncDestination.fromBucketName('other-bucket', { region: 'us-east-1', kmsKeyArn: 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab' }) })],
+    ['a bucket in another Region', () => ({ destination: SyncDestination.fromBucketName('other-bucket', { region: 'eu-west-1' }) })],
+  ])('%s changes it', (_, props) => {
+    expect(nameWith(props)).not.toBe(base);
+  });
+
+  test('two destinations that differ only in the key get two names', () => {
+    const arn = (id: string) => `arn:aws:kms:us-east-1:111122223333:key/${id}-12ab-34cd-56ef-1234567890ab`;
+    const withKey = (id: string) => nameWith(() => ({ destination: SyncDestination.fromBucketName('b-1', { region: 'us-east-1', kmsKeyArn: arn(id) }) }));
+    expect(withKey('1234abcd')).not.toBe(withKey('5678abcd'));
+  });
+
+  test('an Explorer sync: the account option changes it; Regions and OUs, which update in place, do not', () => {
+    const single = nameWith(() => ({ source: SyncSource.singleAccount({ regions: ['us-east-1'] }) }));
+    expect(nameWith(() => ({ source: SyncSource.singleAccount({ regions: ['us-east-1', 'eu-west-1'], includeFutureRegions: true }) }))).toBe(single);
+    const org = nameWith(() => ({ source: SyncSource.entireOrganization({ regions: ['us-east-1'] }) }));
+    expect(org).not.toBe(single);
+    const ous = nameWith(() => ({ source: SyncSource.organizationalUnits(['ou-ab12-cdef3456'], { regions: ['us-east-1'] }) }));
+    expect(ous).not.toBe(org);
+    expect(nameWith(() => ({ source: SyncSource.organizationalUnits(['ou-ab12-cdef3456', 'ou-ab12-ghij7890'], { regions: ['eu-west-1'] }) }))).toBe(ous);
+  });
+
+  test('a generated name is a literal in another stack, account or Region that uses it', () => {
+    const app = newApp();
+    const stack = new Stack(app, 'Syncs', { env: ENV });
+    const sync = new ResourceDataSync(stack, 'Inventory');
+    const other = new Stack(app, 'Other', { env: { account: '444455556666', region: 'eu-west-1' } });
+    new CfnOutput(other, 'Name', { value: sync.syncName });
+    new CfnOutput(other, 'Arn', { value: sync.syncArn });
+    const outputs = Template.fromStack(other).toJSON().Outputs;
+    const name = Object.values(Template.fromStack(stack).findResources('AWS::SSM::ResourceDataSync'))[0].Properties.SyncName;
+    expect(outputs.Name.Value).toBe(name);
+    expect(outputs.Arn.Value).toBe(`arn:aws:ssm:us-east-1:111122223333:resource-data-sync/${name}`);
+  });
+});
+
+describe('sync names and the quota across the app', () => {
+  const ENV = { account: '111122223333', region: 'us-east-1' };
+
+  test('two syncs with one name in one account and Region, in one stack or two: an error that names both', () => {
+    const app = newApp();
+    const a = new Stack(app, 'A', { env: ENV });
+    const b = new Stack(app, 'B', { env: ENV });
+    const c = new Stack(app, 'C', { env: { ...ENV, region: 'eu-west-1' } });
+    new ResourceDataSync(a, 'One', { syncName: 'inventory' });
+    new ResourceDataSync(a, 'Two', { syncName: 'inventory', destination: SyncDestination.newBucket() });
+    new ResourceDataSync(b, 'Three', { syncName: 'inventory' });
+    new ResourceDataSync(c, 'Elsewhere', { syncName: 'inventory' });
+    const errors = synthErrors(a);
+    expect(errors).toContain('[A/Two] syncName "inventory" is also the name of A/One, in the same account 111122223333 and Region us-east-1');
+    expect(errors).toContain('[B/Three] syncName "inventory" is also the name of A/One');
+    expect(errors).not.toContain('[C/Elsewhere]');
+    expect(errors).not.toContain('[A/One]');
+  });
+
+  test('syncs of a nested stack count with its parent\'s account and Region', () => {
+    const stack = new Stack(newApp(), 'Parent', { env: ENV });
+    for (let i = 0; i < 3; i++) new ResourceDataSync(stack, `Parent${i}`);
+    const nested = new NestedStack(stack, 'Nested');
+    for (let i = 0; i < 3; i++) new ResourceDataSync(nested, `Nested${i}`);
+    expect(synthErrors(stack)).toContain('this is resource data sync 6 of 6 for account 111122223333 and Region us-east-1');
+  });
+
+  test('environment-agnostic stacks that deploy together: a warning naming the stacks past 5 syncs, and for a shared name', () => {
+    const app = newApp();
+    const a = new Stack(app, 'A');
+    const b = new Stack(app, 'B');
+    for (let i = 0; i < 3; i++) new ResourceDataSync(a, `Sync${i}`, { destination: SyncDestination.newBucket({ encryption: DestinationEncryption.S3_MANAGED }) });
+    for (let i = 0; i < 2; i++) new ResourceDataSync(b, `Sync${i}`, { destination: SyncDestination.newBucket({ encryption: DestinationEncryption.S3_MANAGED }) });
+    new ResourceDataSync(b, 'Named', { syncName: 'sync', source: SyncSource.singleAccount({ regions: ['us-east-1'] }) });
+    new ResourceDataSync(a, 'AlsoNamed', { syncName: 'sync', source: SyncSource.singleAccount({ regions: ['us-east-1'] }) });
+    expect(synthErrors(a)).toBe('');
+    const warning = Annotations.fromStack(b).findWarning('/B/Named', Match.anyValue())[0]?.entry.data as string;
+    expect(warning).toContain('the environment-agnostic stacks A, B deploy to the account and Region the CLI is pointed at');
+    expect(warning).toContain('they hold 7 resource data syncs, and one account and Region allows 5');
+    Annotations.fromStack(a).hasWarning('/A/AlsoNamed', Match.stringLikeRegexp('the syncName "sync" is also used by B/Named'));
+  });
+});
+
+describe('JavaScript callers, whom no types protect', () => {
+  test('a wrong syncType, a destination or source that is not one: clear errors, all together', () => {
+    const stack = newStack();
+    new ResourceDataSync(stack, 'Sync', { syncType: 'Bogus' as SyncType, destination: {} as any });
+    const errors = synthErrors(stack);
+    expect(errors).toContain('[Stack/Sync] syncType "Bogus" is not one of "SyncToDestination", "SyncFromSource"');
+    expect(errors).toContain('[Stack/Sync] destination is not a SyncDestination; make it with SyncDestination.newBucket()');
+  });
+
+  test.each([
+    ['fromBucketName without options', () => (SyncDestination.fromBucketName as any)('bucket'), 'needs options with the bucket\'s region'],
+    ['singleAccount without options', () => (SyncSource.singleAccount as any)(), 'SyncSource.singleAccount() needs options with a list of Regions'],
+    ['entireOrganization with a string', () => (SyncSource.entireOrganization as any)({ regions: 'us-east-1' }), 'needs options with a list of Regions'],
+    ['organizationalUnits with a string', () => (SyncSource.organizationalUnits as any)('ou-ab12-cdef3456', { regions: ['us-east-1'] }), 'needs a list of organizational unit ids first'],
+  ])('%s throws a clear error, not a TypeError', (_, call, message) => {
+    expect(call).toThrow(message);
+  });
+});
+
+describe('imports from any account and Region', () => {
+  test('fromSyncArn gives the name, the ARN and the environment', () => {
+    const stack = newStack({ env: { account: '111122223333', region: 'us-east-1' } });
+    const sync = ResourceDataSync.fromSyncArn(stack, 'Central', 'arn:aws:ssm:eu-west-1:444455556666:resource-data-sync/inventory');
+    expect(sync.syncName).toBe('inventory');
+    expect(sync.syncArn).toBe('arn:aws:ssm:eu-west-1:444455556666:resource-data-sync/inventory');
+    expect(sync.env).toEqual({ account: '444455556666', region: 'eu-west-1' });
+    expect(() => ResourceDataSync.fromSyncArn(stack, 'Bad', 'arn:aws:ssm:eu-west-1:444455556666:document/x')).toThrow('is not a resource data sync ARN');
+  });
+
+  test('fromSyncAttributes builds the ARN in the given account and Region, and checks them', () => {
+    const stack = newStack({ env: { account: '111122223333', region: 'us-east-1' } });
+    const sync = ResourceDataSync.fromSyncAttributes(stack, 'Central', { syncName: 'inventory', account: '444455556666', region: 'eu-west-1' });
+    expect(stack.resolve(sync.syncArn)).toBe('arn:aws:ssm:eu-west-1:444455556666:resource-data-sync/inventory');
+    expect(() => ResourceDataSync.fromSyncAttributes(stack, 'Bad', { syncName: 'x', account: '4444' })).toThrow('[Stack/Bad] account[0] "4444" is not an AWS account id');
+  });
+});
+
+describe('grants to other accounts and services', () => {
+  const ENV = { account: '111122223333', region: 'us-east-1' };
+  function grantedIn(grantee: (stack: Stack) => iam.IGrantable) {
+    const stack = newStack({ env: ENV });
+    const sync = new ResourceDataSync(stack, 'Inventory', { destination: SyncDestination.newBucket({ prefix: 'inv' }) });
+    sync.grantRead(grantee(stack));
+    const template = Template.fromStack(stack);
+    const bucketStatements = Object.values(template.findResources('AWS::S3::BucketPolicy')).flatMap(p => p.Properties.PolicyDocument.Statement);
+    const keyStatements = Object.values(template.findResources('AWS::KMS::Key')).flatMap(k => k.Properties.KeyPolicy.Statement);
+    return { bucketStatements, keyStatements, template };
+  }
+  const reads = (statements: any[], principal: string) => statements.filter(s => JSON.stringify(s.Principal).includes(principal) && s.Effect === 'Allow');
+
+  test('a role of another account is granted in the bucket policy and the key policy', () => {
+    const { bucketStatements, keyStatements } = grantedIn(stack => iam.Role.fromRoleArn(stack, 'Reader', 'arn:aws:iam::444455556666:role/reader'));
+    const granted = reads(bucketStatements, '444455556666');
+    expect(granted.map(s => s.Action).flat().sort()).toEqual(['s3:GetBucketLocation', 's3:GetObject', 's3:ListBucket']);
+    expect(granted.find(s => s.Action === 's3:ListBucket').Condition).toEqual({ StringLike: { 's3:prefix': ['inv', 'inv/*'] } });
+    expect(granted.find(s => s.Action === 's3:GetObject').Resource).toEqual({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [expect.stringMatching(/^InventoryBucket/), 'Arn'] }, '/inv/*']] });
+    expect(reads(keyStatements, '444455556666').map(s => s.Action).flat()).toContain('kms:Decrypt');
+  });
+
+  test('an account principal is granted in the bucket policy; a service principal too, bound to the bucket\'s account', () => {
+    expect(reads(grantedIn(() => new iam.AccountPrincipal('444455556666')).bucketStatements, '444455556666')).toHaveLength(3);
+    const service = reads(grantedIn(() => new iam.ServicePrincipal('glue.amazonaws.com')).bucketStatements, 'glue.amazonaws.com');
+    expect(service).toHaveLength(3);
+    for (const s of service) expect(s.Condition.StringEquals['aws:SourceAccount']).toBe('111122223333');
+  });
+
+  test('a role of the bucket\'s account gets an identity policy only', () => {
+    const { bucketStatements, template } = grantedIn(stack => new iam.Role(stack, 'Reader', { assumedBy: new iam.AccountRootPrincipal() }));
+    expect(reads(bucketStatements, 'Reader')).toHaveLength(0);
+    template.resourceCountIs('AWS::IAM::Policy', 1);
   });
 });

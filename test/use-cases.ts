@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { newApp } from './util';
-import { DestinationEncryption, ResourceDataSync, SyncDestination, SyncSource } from '../src';
+import { DestinationEncryption, InventoryBucket, ResourceDataSync, SyncDestination, SyncSource } from '../src';
 
 const ENV = { account: '111122223333', region: 'us-east-1' };
 
@@ -66,7 +66,7 @@ export const USE_CASES: Record<string, () => Stack> = {
   },
   'one destination for several syncs': () => {
     const stack = new Stack(newApp(), 'SharedDestination', { env: ENV });
-    const destination = SyncDestination.newBucket({ prefix: 'inventory' });
+    const destination = SyncDestination.fromInventoryBucket(new InventoryBucket(stack, 'Destination', { prefix: 'inventory' }));
     new ResourceDataSync(stack, 'First', { syncName: 'inventory-1', destination });
     new ResourceDataSync(stack, 'Second', { syncName: 'inventory-2', destination });
     return stack;

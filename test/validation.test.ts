@@ -1,6 +1,9 @@
-import { Token } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import { ResourceDataSync, SyncSource } from '../src';
 import {
-  checkAccountIds, checkKeyRegion, checkKmsKeyArn, checkOrganizationalUnits, checkOrganizationId, checkPrefix, checkRegion, keyArnRegion,
+  checkAccountIds, checkKeyRegion, checkKmsKeyArn, checkOrganizationalUnits, checkOrganizationId, checkPrefix, checkRegion, checkRemovalPolicy,
+  checkWholeDays, keyArnRegion, partitionOfRegion,
 } from '../src/validation';
 
 // The boundaries of each rule, value by value. The construct tests show the messages in context.
@@ -55,4 +58,50 @@ test('tokens are never judged', () => {
     ...checkKeyRegion(t, 'us-east-1', 'k'), ...checkKeyRegion('us-east-1', t, 'k'),
   ]).toEqual([]);
   expect(keyArnRegion(t)).toBeUndefined();
+});
+
+test.each([
+  ['inventory/*', 1], ['inv?', 1], ['my inventory', 1], ['inv\u0007', 1], ['inv\tx', 1],
+  ['inventory/AWS:Application/accountid=444455556666', 1], ['inventory-2026.v1/x_y', 0],
+])('prefix %j, which could widen the policy or reach another account\'s folder: %d problems', (prefix, count) => {
+  expect(checkPrefix(prefix, 'prefix')).toHaveLength(count);
+});
+
+test.each([
+  ['arn:aws:kms:us-east-1:11112222333:key/1234abcd-12ab-34cd-56ef-1234567890ab', 'has the account "11112222333"; an account id is 12 digits'],
+  ['arn:aws:kms:us-east-1:111122223333:key/not-a-key-id', 'has the key id "not-a-key-id"; a KMS key id is a UUID'],
+  ['arn:aws:kms:cn-north-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab', 'is in partition "aws" but its Region "cn-north-1" is in "aws-cn"'],
+  ['arn:aws:kms:us-east-1:111122223333:alias/mine', 'It is an alias: give the ARN of the key the alias points to'],
+  ['', 'is an empty string. Leave it out for no KMS key'],
+])('key ARN %j: one problem that says %j', (arn, message) => {
+  const problems = checkKmsKeyArn(arn, 'key');
+  expect(problems).toHaveLength(1);
+  expect(problems[0]).toContain(message);
+});
+
+test.each([
+  ['us-east-1', 'aws'], ['cn-northwest-1', 'aws-cn'], ['us-gov-west-1', 'aws-us-gov'], ['us-isob-east-1', 'aws-iso-b'],
+  ['eusc-de-east-1', 'aws-eusc'], ['ap-southeast-9', 'aws'], ['cn-south-9', 'aws-cn'], ['nowhere', undefined],
+])('Region %j is in partition %j, also for Regions newer than aws-cdk-lib', (region, partition) => {
+  expect(partitionOfRegion(region)).toBe(partition);
+});
+
+test.each([
+  [RemovalPolicy.RETAIN, 0], [RemovalPolicy.DESTROY, 0], [RemovalPolicy.SNAPSHOT, 1], ['keep' as RemovalPolicy, 1],
+])('removal policy %j: %d problems', (policy, count) => {
+  expect(checkRemovalPolicy(policy, 'removalPolicy')).toHaveLength(count);
+});
+
+test.each([
+  [Duration.days(1), 0], [Duration.days(90), 0], [Duration.hours(48), 0], [Duration.days(0), 1], [Duration.hours(12), 1], [Duration.hours(36), 1],
+])('noncurrent expiration %s: %d problems', (duration, count) => {
+  expect(checkWholeDays(duration, 'expiration')).toHaveLength(count);
+});
+
+test('a well-formed Region unknown to aws-cdk-lib is a warning, not an error', () => {
+  const stack = new Stack(undefined, 'Stack');
+  const sync = new ResourceDataSync(stack, 'OpsData', { source: SyncSource.singleAccount({ regions: ['us-east-1', 'xx-middle-9'] }) });
+  expect(Annotations.fromStack(stack).findError('*', Match.anyValue())).toHaveLength(0);
+  Annotations.fromStack(stack).hasWarning(`/${sync.node.path}`, Match.stringLikeRegexp('source regions "xx-middle-9" is a Region this version of aws-cdk-lib does not know'));
+  expect(checkRegion('xx-middle-9', 'r')).toHaveLength(0);
 });

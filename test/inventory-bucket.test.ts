@@ -1,0 +1,196 @@
+import { App, Duration, NestedStack, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { newApp, newStack, synthErrors } from './util';
+import { DestinationEncryption, InventoryBucket, ResourceDataSync, SyncDestination } from '../src';
+
+const ENV = { account: '111122223333', region: 'us-east-1' };
+const KEY_ARN = 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+
+/** Logical ids of the bucket, key and bucket policy, and the sorted statements of the bucket policy. */
+function destinationOf(stack: Stack) {
+  const template = Template.fromStack(stack);
+  const ids = (type: string) => Object.keys(template.findResources(type)).sort();
+  const statements = Object.values(template.findResources('AWS::S3::BucketPolicy'))
+    .flatMap(p => p.Properties.PolicyDocument.Statement).map(s => JSON.stringify(s)).sort();
+  return { buckets: ids('AWS::S3::Bucket'), keys: ids('AWS::KMS::Key'), policies: ids('AWS::S3::BucketPolicy'), statements };
+}
+
+describe('day two: logical ids never depend on which sync uses the bucket or comes first', () => {
+  function app(syncs: string[]) {
+    const stack = newStack({ env: ENV });
+    const central = new InventoryBucket(stack, 'Central', { bucketName: 'central-inventory', prefix: 'inv' });
+    for (const id of syncs) new ResourceDataSync(stack, id, { syncName: id.toLowerCase(), destination: SyncDestination.fromInventoryBucket(central) });
+    return destinationOf(stack);
+  }
+
+  test('swapping two syncs, or removing the first, keeps the bucket, key and policy', () => {
+    const first = app(['A', 'B']);
+    expect(first.buckets).toHaveLength(1);
+    expect(first.buckets[0]).toMatch(/^CentralBucket/);
+    expect(first.keys[0]).toMatch(/^CentralKey/);
+    expect(app(['B', 'A'])).toEqual(first);
+    expect(app(['B'])).toEqual(first);
+    expect(app([])).toEqual(first);
+  });
+
+  test('newBucket() keeps its bucket and key under the sync, as before (no replacement on upgrade)', () => {
+    const stack = newStack();
+    new ResourceDataSync(stack, 'Inventory', { destination: SyncDestination.newBucket() });
+    const { buckets, keys } = destinationOf(stack);
+    expect(buckets[0]).toMatch(/^InventoryBucket[0-9A-F]{8}$/);
+    expect(keys[0]).toMatch(/^InventoryKey[0-9A-F]{8}$/);
+  });
+});
+
+describe('writers', () => {
+  const putSids = (stack: Stack) => Object.values(Template.fromStack(stack).findResources('AWS::S3::BucketPolicy'))
+    .flatMap(p => p.Properties.PolicyDocument.Statement).filter((s: any) => s.Action === 's3:PutObject').map((s: any) => s.Sid);
+
+  test('its own account, sourceAccounts, addSourceAccounts() and the account of every sync of the app', () => {
+    const app = newApp();
+    const stack = new Stack(app, 'Central', { env: ENV });
+    const central = new InventoryBucket(stack, 'Central', { bucketName: 'central-inventory', sourceAccounts: ['444455556666'] });
+    central.addSourceAccounts('777788889999');
+    const member = new Stack(app, 'Member', { env: { account: '222233334444', region: 'eu-west-1' } });
+    new ResourceDataSync(member, 'Inventory', {
+      destination: SyncDestination.fromInventoryBucket(new InventoryBucket(stack, 'S3Managed', { bucketName: 'central-s3-managed', encryption: DestinationEncryption.S3_MANAGED })),
+    });
+    new ResourceDataSync(member, 'ToCentral', {
+      destination: SyncDestination.fromBucketName('central-inventory', { region: 'us-east-1', kmsKeyArn: KEY_ARN }),
+    });
+    expect(putSids(stack)).toEqual(expect.arrayContaining([
+      'SSMBucketDelivery444455556666', 'SSMBucketDelivery111122223333', 'SSMBucketDelivery777788889999', 'SSMBucketDelivery222233334444',
+    ]));
+    // The member's sync names the central bucket and its Region, with no cross-stack reference.
+    Template.fromStack(member).hasResourceProperties('AWS::SSM::ResourceDataSync', {
+      S3Destination: { BucketName: 'central-s3-managed', BucketRegion: 'us-east-1' },
+    });
+  });
+
+  test('addSourceAccounts() checks the ids', () => {
+    const stack = newStack();
+    new InventoryBucket(stack, 'Central').addSourceAccounts('1234');
+    expect(synthErrors(stack)).toContain('[Stack/Central] addSourceAccounts()[0] "1234" is not an AWS account id');
+  });
+});
+
+describe('another account or Region', () => {
+  test('a bucket without a physical name: an error that names the sync and the fix, not a Resolution error', () => {
+    const app = newApp();
+    const central = new InventoryBucket(new Stack(app, 'Central', { env: ENV }), 'Central', { encryption: DestinationEncryption.S3_MANAGED });
+    const member = new Stack(app, 'Member', { env: { account: '222233334444', region: 'us-east-1' } });
+    new ResourceDataSync(member, 'Inventory', { destination: SyncDestination.fromInventoryBucket(central) });
+    const errors = synthErrors(member);
+    expect(errors).toContain('[Member/Inventory] the destination bucket Central/Central/Bucket is in another account or Region (111122223333, us-east-1) than this sync (222233334444, us-east-1), and it has no physical name');
+    expect(errors).toContain('Give the bucket a bucketName, or point the sync at it with SyncDestination.fromBucketName(name, { region })');
+    expect(errors).not.toContain('Resolution error');
+  });
+
+  test('a key made in another account: an error that says its ARN is known only once deployed', () => {
+    const app = newApp();
+    const central = new InventoryBucket(new Stack(app, 'Central', { env: ENV }), 'Central', { bucketName: 'central-inventory' });
+    const member = new Stack(app, 'Member', { env: { account: '222233334444', region: 'us-east-1' } });
+    new ResourceDataSync(member, 'Inventory', { destination: SyncDestination.fromInventoryBucket(central) });
+    const errors = synthErrors(member);
+    expect(errors).toContain('[Member/Inventory] the destination key Central/Central/Key is in another account or Region');
+    expect(errors).not.toContain('Resolution error');
+  });
+
+  test('a bucket in one stack, its key and the sync in another: no cycle, the policy asks for a key of that account and Region', () => {
+    const app = newApp();
+    const bucketStack = new Stack(app, 'Buckets', { env: ENV });
+    const syncStack = new Stack(app, 'Syncs', { env: ENV });
+    const bucket = new s3.Bucket(bucketStack, 'Bucket');
+    const key = new kms.Key(syncStack, 'Key');
+    new ResourceDataSync(syncStack, 'Inventory', { destination: SyncDestination.fromBucket(bucket, { encryptionKey: key }) });
+    expect(() => app.synth()).not.toThrow();
+    const delivery = Object.values(Template.fromStack(bucketStack).findResources('AWS::S3::BucketPolicy'))
+      .flatMap(p => p.Properties.PolicyDocument.Statement).find((s: any) => s.Sid === 'SSMBucketDelivery111122223333');
+    expect(delivery.Condition.StringLike).toEqual({ 's3:x-amz-server-side-encryption-aws-kms-key-id': 'arn:aws:kms:us-east-1:111122223333:key/*' });
+    expect(delivery.Condition.StringEquals['s3:x-amz-server-side-encryption']).toBe('aws:kms');
+  });
+});
+
+describe('keys given as aliases', () => {
+  test('an alias of this app stands for its key: the sync names the key and is ordered after it', () => {
+    const stack = newStack();
+    const key = new kms.Key(stack, 'Key');
+    const alias = key.addAlias('alias/inventory');
+    new ResourceDataSync(stack, 'Inventory', { destination: SyncDestination.newBucket({ encryptionKey: alias }) });
+    Template.fromStack(stack).hasResourceProperties('AWS::SSM::ResourceDataSync', {
+      S3Destination: { KMSKeyArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Key'), 'Arn'] } },
+    });
+    const bucket = new s3.Bucket(stack, 'Mine', { encryptionKey: new kms.Alias(stack, 'Alias', { aliasName: 'alias/mine', targetKey: key }) });
+    new ResourceDataSync(stack, 'ToMine', { destination: SyncDestination.fromBucket(bucket) });
+    expect(synthErrors(stack)).toBe('');
+  });
+
+  test.each([
+    ['an imported alias', (stack: Stack) => kms.Alias.fromAliasName(stack, 'Alias', 'alias/inventory'), '"alias/inventory"'],
+    ['an alias ARN', (stack: Stack) => kms.Key.fromKeyArn(stack, 'Alias', 'arn:aws:kms:us-east-1:111122223333:alias/inventory'), '"arn:aws:kms:us-east-1:111122223333:alias/inventory"'],
+  ])('%s is an error that asks for the key', (_, make, shown) => {
+    const stack = newStack();
+    new ResourceDataSync(stack, 'New', { destination: SyncDestination.newBucket({ encryptionKey: make(stack) }) });
+    const bucket = new s3.Bucket(stack, 'Bucket');
+    new ResourceDataSync(stack, 'Existing', { destination: SyncDestination.fromBucket(bucket, { encryptionKey: kms.Alias.fromAliasName(stack, 'Other', 'alias/other') }) });
+    const errors = synthErrors(stack);
+    expect(errors).toContain(`[Stack/New] destination encryptionKey is the KMS alias ${shown}; resource data sync needs the key itself`);
+    expect(errors).toContain('[Stack/Existing] destination encryptionKey is the KMS alias "alias/other"');
+  });
+});
+
+describe('removal and lifecycle', () => {
+  test('SNAPSHOT, a partial day and zero days are errors reported together, with the path', () => {
+    const stack = newStack();
+    new InventoryBucket(stack, 'A', { removalPolicy: RemovalPolicy.SNAPSHOT, noncurrentVersionExpiration: Duration.hours(12) });
+    new ResourceDataSync(stack, 'B', { destination: SyncDestination.newBucket({ noncurrentVersionExpiration: Duration.days(0) }) });
+    const errors = synthErrors(stack);
+    expect(errors).toContain('[Stack/A] removalPolicy is SNAPSHOT, which S3 buckets and KMS keys do not support');
+    expect(errors).toContain('[Stack/A] noncurrentVersionExpiration is 12 hours; S3 lifecycle rules count whole days, at least 1');
+    expect(errors).toContain('[Stack/B] destination noncurrentVersionExpiration is 0 days');
+    expect(errors).not.toContain('Resolution error');
+  });
+
+  test('DESTROY alone warns that the filled bucket cannot be deleted; with autoDeleteObjects every version is emptied', () => {
+    const stack = newStack();
+    new InventoryBucket(stack, 'Warned', { removalPolicy: RemovalPolicy.DESTROY });
+    new InventoryBucket(stack, 'Emptied', { removalPolicy: RemovalPolicy.DESTROY, autoDeleteObjects: true });
+    const annotations = Annotations.fromStack(stack);
+    annotations.hasWarning('/Stack/Warned', Match.stringLikeRegexp('CloudFormation cannot delete a bucket that holds objects'));
+    expect(annotations.findWarning('/Stack/Emptied', Match.anyValue())).toHaveLength(0);
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('Custom::S3AutoDeleteObjects', 1);
+    template.hasResourceProperties('Custom::S3AutoDeleteObjects', { BucketName: { Ref: Match.stringLikeRegexp('^EmptiedBucket') } });
+    template.hasResource('AWS::S3::Bucket', { DeletionPolicy: 'Delete', Properties: { VersioningConfiguration: { Status: 'Enabled' } } });
+  });
+
+  test('autoDeleteObjects without DESTROY is an error', () => {
+    const stack = newStack();
+    new InventoryBucket(stack, 'Central', { autoDeleteObjects: true });
+    expect(synthErrors(stack)).toContain('[Stack/Central] autoDeleteObjects is true but removalPolicy is not DESTROY');
+  });
+});
+
+describe('JavaScript callers, whom no types protect', () => {
+  test.each([
+    ['encryption', { encryption: 'Bogus' }, 'encryption "Bogus" is not one of "KMS", "S3_MANAGED"'],
+    ['removalPolicy', { removalPolicy: 'keep' }, 'removalPolicy "keep" is not a RemovalPolicy'],
+  ])('a wrong %s is a clear error', (_, props, message) => {
+    const stack = newStack();
+    new InventoryBucket(stack, 'Central', props as any);
+    expect(synthErrors(stack)).toContain(`[Stack/Central] ${message}`);
+  });
+
+  test('fromInventoryBucket() of something else throws a clear error', () => {
+    expect(() => SyncDestination.fromInventoryBucket({} as any)).toThrow('SyncDestination.fromInventoryBucket() needs an InventoryBucket');
+  });
+});
+
+test('syncs in a nested stack write into a bucket of the parent', () => {
+  const stack = new Stack(new App(), 'Parent', { env: ENV });
+  const central = new InventoryBucket(stack, 'Central');
+  new ResourceDataSync(new NestedStack(stack, 'Nested'), 'Inventory', { destination: SyncDestination.fromInventoryBucket(central) });
+  expect(synthErrors(stack)).toBe('');
+});

@@ -1,0 +1,204 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Stack, Token } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { cfnLint } from './cfn-lint';
+import { evaluatePolicy, IamRequest } from './iam/evaluate';
+import { resolveTemplatePolicies, resolveValue } from './iam/template-policies';
+import { USE_CASES } from './use-cases';
+import { newStack, synthErrors } from './util';
+import { InventoryBucket, ResourceDataSync, SyncDestination } from '../src';
+
+/*
+ * The synthesized bucket and key policies, evaluated request by request (test/iam/evaluate.ts):
+ * what a sync may write, and everything else that must be denied.
+ */
+
+const ENV = { account: '111122223333', region: 'us-east-1' };
+const OTHER = '999988887777';
+
+/** What Systems Manager sends when a sync of `account` writes `key`, as the policies see it. */
+function put(bucketArn: string, key: string, account: string, options: { kmsKeyArn?: string; acl?: boolean; secure?: boolean; sourceArn?: string; orgId?: string } = {}): IamRequest {
+  return {
+    principal: { service: 'ssm.amazonaws.com' },
+    action: 's3:PutObject',
+    resource: `${bucketArn}/${key}`,
+    context: {
+      'aws:SecureTransport': options.secure === false ? 'false' : 'true',
+      's3:TlsVersion': '1.2',
+      'aws:SourceAccount': account,
+      'aws:SourceArn': options.sourceArn ?? `arn:aws:ssm:us-east-1:${account}:resource-data-sync/inventory`,
+      ...(options.orgId ? { 'aws:SourceOrgID': options.orgId } : {}),
+      ...(options.acl === false ? {} : { 's3:x-amz-acl': 'bucket-owner-full-control' }),
+      ...(options.kmsKeyArn ? { 's3:x-amz-server-side-encryption': 'aws:kms', 's3:x-amz-server-side-encryption-aws-kms-key-id': options.kmsKeyArn } : {}),
+    },
+  };
+}
+
+function generateDataKey(keyArn: string, account: string, sourceArn?: string): IamRequest {
+  return {
+    principal: { service: 'ssm.amazonaws.com' },
+    action: 'kms:GenerateDataKey',
+    resource: keyArn,
+    context: { 'aws:SourceAccount': account, 'aws:SourceArn': sourceArn ?? `arn:aws:ssm:us-east-1:${account}:resource-data-sync/inventory` },
+  };
+}
+
+/** Each sync of a template with its resolved destination, and the policies of its bucket and key. */
+function syncsOf(stack: Stack) {
+  const template = Template.fromStack(stack).toJSON();
+  const env = { account: Token.isUnresolved(stack.account) ? ENV.account : stack.account, region: Token.isUnresolved(stack.region) ? ENV.region : stack.region };
+  const policies = resolveTemplatePolicies(template, env);
+  return Object.values<any>(template.Resources).filter(r => r.Type === 'AWS::SSM::ResourceDataSync' && r.Properties.S3Destination).map(r => {
+    const destination = resolveValue(template, r.Properties.S3Destination, env) as any;
+    const bucketArn = `arn:aws:s3:::${destination.BucketName}`;
+    return {
+      account: env.account,
+      bucketArn,
+      prefix: destination.BucketPrefix ? `${destination.BucketPrefix}/` : '',
+      kmsKeyArn: destination.KMSKeyArn as string | undefined,
+      bucketPolicy: policies.bucketPolicies[bucketArn],
+      keyPolicy: destination.KMSKeyArn ? policies.keyPolicies[destination.KMSKeyArn] : undefined,
+    };
+  });
+}
+
+const decision = (policy: unknown, request: IamRequest) => evaluatePolicy(policy, request).decision;
+
+describe.each(Object.entries(USE_CASES))('%s: the policies, request by request', (_, build) => {
+  const syncs = syncsOf(build()).filter(s => s.bucketPolicy !== undefined);
+  if (syncs.length === 0) {
+    test('has no bucket policy of its own to evaluate (Explorer, or a bucket of another account)', () => {
+      expect(syncs).toEqual([]);
+    });
+    return;
+  }
+
+  test.each(syncs.map((s, i) => [i, s]))('sync %i: its own write is allowed and every other request denied', (_i, s) => {
+    const own = `${s.prefix}AWS:Application/accountid=${s.account}/region=us-east-1/resourcetype=ManagedInstanceInventory/i-0123456789abcdef0.json`;
+    const key = { kmsKeyArn: s.kmsKeyArn };
+    expect(decision(s.bucketPolicy, put(s.bucketArn, own, s.account, key))).toBe('Allow');
+    // Another account's folder, another account's sync, no ACL, plain HTTP, a wrong key, a nested account path.
+    const others = `${s.prefix}AWS:Application/accountid=${OTHER}/region=us-east-1/resourcetype=ManagedInstanceInventory/i-1.json`;
+    expect(decision(s.bucketPolicy, put(s.bucketArn, others, s.account, key))).not.toBe('Allow');
+    expect(decision(s.bucketPolicy, put(s.bucketArn, others, OTHER, key))).not.toBe('Allow');
+    expect(decision(s.bucketPolicy, put(s.bucketArn, own, s.account, { ...key, acl: false }))).not.toBe('Allow');
+    expect(decision(s.bucketPolicy, put(s.bucketArn, own, s.account, { ...key, secure: false }))).toBe('ExplicitDeny');
+    expect(decision(s.bucketPolicy, put(s.bucketArn, `${s.prefix}AWS:Application/accountid=${OTHER}/AWS:Application/accountid=${s.account}/region=us-east-1/i-1.json`, s.account, key))).toBe('ExplicitDeny');
+    if (s.kmsKeyArn) {
+      expect(decision(s.bucketPolicy, put(s.bucketArn, own, s.account, { kmsKeyArn: 'arn:aws:kms:us-east-1:111122223333:key/00000000-0000-0000-0000-000000000000' }))).not.toBe('Allow');
+      expect(decision(s.bucketPolicy, put(s.bucketArn, own, s.account, {}))).not.toBe('Allow');
+    }
+    // Another Systems Manager feature of the same account (not a resource data sync).
+    expect(decision(s.bucketPolicy, put(s.bucketArn, own, s.account, { ...key, sourceArn: `arn:aws:ssm:us-east-1:${s.account}:association/abc` }))).not.toBe('Allow');
+    // The service may check the bucket's ACL, and may not read the data.
+    expect(decision(s.bucketPolicy, { principal: { service: 'ssm.amazonaws.com' }, action: 's3:GetBucketAcl', resource: s.bucketArn, context: { 'aws:SecureTransport': 'true', 's3:TlsVersion': '1.2' } })).toBe('Allow');
+    expect(decision(s.bucketPolicy, { principal: { service: 'ssm.amazonaws.com' }, action: 's3:GetObject', resource: `${s.bucketArn}/${own}`, context: { 'aws:SecureTransport': 'true', 's3:TlsVersion': '1.2', 'aws:SourceAccount': s.account } })).not.toBe('Allow');
+    if (s.keyPolicy) {
+      expect(decision(s.keyPolicy, generateDataKey(s.kmsKeyArn!, s.account))).toBe('Allow');
+      expect(decision(s.keyPolicy, generateDataKey(s.kmsKeyArn!, OTHER))).not.toBe('Allow');
+      expect(decision(s.keyPolicy, { ...generateDataKey(s.kmsKeyArn!, s.account), action: 'kms:Decrypt' })).not.toBe('Allow');
+    }
+  });
+});
+
+describe('listed accounts', () => {
+  function central(accounts: string[], prefix = 'inv') {
+    const stack = newStack({ env: ENV });
+    const bucket = new InventoryBucket(stack, 'Central', { bucketName: 'central-inventory', prefix, sourceAccounts: accounts });
+    new ResourceDataSync(stack, 'Inventory', { destination: SyncDestination.fromInventoryBucket(bucket) });
+    return stack;
+  }
+  const accounts = (n: number) => Array.from({ length: n }, (_, i) => String(200000000000 + i));
+
+  test('no listed account can write into another account\'s folder, even with a prefix that ends in accountid=<other>', () => {
+    const [s] = syncsOf(central(['444455556666', '777788889999']));
+    const intoOther = 'inv/AWS:Application/accountid=777788889999/AWS:Application/accountid=444455556666/region=us-east-1/resourcetype=ManagedInstanceInventory/i-1.json';
+    const result = evaluatePolicy(s.bucketPolicy, put(s.bucketArn, intoOther, '444455556666', { kmsKeyArn: s.kmsKeyArn }));
+    expect(result.decision).toBe('ExplicitDeny');
+    expect(result.matchedSids).toContain('SSMBucketDeliveryDenyOtherAccountPaths');
+    // Without the Deny, the account's own Allow would have matched: IAM's * spans "/".
+    expect(result.matchedSids).toContain('SSMBucketDelivery444455556666');
+  });
+
+  test.each([1, 34, 35, 100, 1000])('%i accounts: both policies stay under their limits, and each account writes only under its own path', n => {
+    const listed = accounts(n);
+    const stack = central(listed);
+    const template = Template.fromStack(stack).toJSON();
+    const policies = resolveTemplatePolicies(template, ENV);
+    const bucketPolicy = policies.bucketPolicies['arn:aws:s3:::central-inventory'] as any;
+    const keyPolicy = Object.values(policies.keyPolicies)[0] as any;
+    expect(JSON.stringify(bucketPolicy).length).toBeLessThan(20 * 1024);
+    expect(JSON.stringify(keyPolicy).length).toBeLessThan(32 * 1024);
+    const [s] = syncsOf(stack);
+    for (const account of [listed[0], listed[n - 1], ENV.account]) {
+      const own = `inv/AWS:Network/accountid=${account}/region=eu-west-1/resourcetype=ManagedInstanceInventory/i-1.json`;
+      expect(decision(bucketPolicy, put(s.bucketArn, own, account, { kmsKeyArn: s.kmsKeyArn }))).toBe('Allow');
+      expect(decision(bucketPolicy, put(s.bucketArn, own.replace(account, OTHER), account, { kmsKeyArn: s.kmsKeyArn }))).not.toBe('Allow');
+      expect(decision(keyPolicy, generateDataKey(s.kmsKeyArn!, account))).toBe('Allow');
+    }
+    expect(decision(bucketPolicy, put(s.bucketArn, `inv/AWS:Network/accountid=${OTHER}/x.json`, OTHER, { kmsKeyArn: s.kmsKeyArn }))).not.toBe('Allow');
+    expect(decision(keyPolicy, generateDataKey(s.kmsKeyArn!, OTHER))).not.toBe('Allow');
+    // Up to 20 accounts: one statement each (AWS's form); past that, one compact statement.
+    const delivery = bucketPolicy.Statement.filter((x: any) => x.Effect === 'Allow' && x.Action === 's3:PutObject');
+    expect(delivery).toHaveLength(n + 1 > 20 ? 1 : n + 1);
+  });
+
+  test('too many accounts for S3\'s 20 KB: a synth error with the estimated size and the alternatives', () => {
+    const stack = central(accounts(1500));
+    const errors = synthErrors(stack);
+    expect(errors).toMatch(/\[Stack\/Central\] the bucket policy would be about 2\d KB with 1501 writing accounts; the limit is 20 KB\. Grant the whole organization instead \(organizationId\)/);
+  });
+});
+
+describe('an organization', () => {
+  test('writes from any member\'s resource data sync are allowed; other Systems Manager features and other organizations are not', () => {
+    const stack = newStack({ env: ENV });
+    const bucket = new InventoryBucket(stack, 'Central', { bucketName: 'central-inventory', organizationId: 'o-a1b2c3d4e5' });
+    new ResourceDataSync(stack, 'Inventory', { destination: SyncDestination.fromInventoryBucket(bucket) });
+    const [s] = syncsOf(stack);
+    const key = `AWS:Application/accountid=${OTHER}/region=us-east-1/resourcetype=ManagedInstanceInventory/i-1.json`;
+    const member = { kmsKeyArn: s.kmsKeyArn, orgId: 'o-a1b2c3d4e5' };
+    expect(decision(s.bucketPolicy, put(s.bucketArn, key, OTHER, member))).toBe('Allow');
+    expect(decision(s.bucketPolicy, put(s.bucketArn, key, OTHER, { ...member, orgId: 'o-zzzzzzzzzz' }))).not.toBe('Allow');
+    expect(decision(s.bucketPolicy, put(s.bucketArn, key, OTHER, { ...member, sourceArn: `arn:aws:ssm:us-east-1:${OTHER}:association/x` }))).not.toBe('Allow');
+    expect(decision(s.bucketPolicy, put(s.bucketArn, `AWS:Application/accountid=${ENV.account}/AWS:Application/accountid=${OTHER}/i-1.json`, OTHER, member))).toBe('ExplicitDeny');
+    const orgKey = { ...generateDataKey(s.kmsKeyArn!, OTHER), context: { 'aws:SourceOrgID': 'o-a1b2c3d4e5', 'aws:SourceArn': `arn:aws:ssm:eu-west-1:${OTHER}:resource-data-sync/x` } };
+    expect(decision(s.keyPolicy, orgKey)).toBe('Allow');
+    expect(decision(s.keyPolicy, { ...orgKey, context: { ...orgKey.context, 'aws:SourceArn': `arn:aws:ssm:eu-west-1:${OTHER}:opsitem/x` } })).not.toBe('Allow');
+  });
+});
+
+describe('unique Sids', () => {
+  function sids(document: any): string[] {
+    return document.Statement.map((s: any) => s.Sid).filter(Boolean);
+  }
+
+  test('two prefixes on one bucket, and account ids given as separate tokens: every Sid in each policy is unique, and cfn-lint agrees', () => {
+    const stack = newStack({ env: ENV });
+    const key = new kms.Key(stack, 'Key');
+    const bucket = new s3.Bucket(stack, 'Bucket', { encryptionKey: key });
+    new ResourceDataSync(stack, 'A', { destination: SyncDestination.fromBucket(bucket, { prefix: 'a' }) });
+    new ResourceDataSync(stack, 'B', { destination: SyncDestination.fromBucket(bucket, { prefix: 'b' }) });
+    const central = new InventoryBucket(stack, 'Central', { sourceAccounts: [Token.asString({ Ref: 'AccountOne' }), Token.asString({ Ref: 'AccountTwo' })] });
+    new ResourceDataSync(stack, 'C', { destination: SyncDestination.fromInventoryBucket(central) });
+    const template = Template.fromStack(stack).toJSON();
+    template.Parameters = { ...template.Parameters, AccountOne: { Type: 'String' }, AccountTwo: { Type: 'String' } };
+    const documents = Object.values<any>(template.Resources).flatMap(r => [r.Properties?.PolicyDocument, r.Properties?.KeyPolicy].filter(Boolean));
+    expect(documents.length).toBe(4);
+    for (const document of documents) {
+      const all = sids(document);
+      expect(new Set(all).size).toBe(all.length);
+    }
+    // The statements for both prefixes are there.
+    const bucketPolicy = JSON.stringify(documents[1]);
+    expect(bucketPolicy).toContain('/a/*/accountid=111122223333/*');
+    expect(bucketPolicy).toContain('/b/*/accountid=111122223333/*');
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'rds-sids-')), 'template.json');
+    fs.writeFileSync(file, JSON.stringify(template));
+    expect(cfnLint([file]).output).toBe('');
+  });
+});
