@@ -201,7 +201,8 @@ function bindToBucket(scope: Construct, binding: BucketBinding): SyncDestination
     bucketName = 'unknown-at-synth-time';
   }
   let kmsKeyArn = binding.kmsKeyArn ?? encryptionKey?.keyArn;
-  if (encryptionKey && kmsKeyArn === encryptionKey.keyArn && crossEnvironment(scope, encryptionKey) && encryptionKey.node.defaultChild instanceof kms.CfnKey) {
+  const ownedKey = encryptionKey?.node.defaultChild instanceof kms.CfnKey;
+  if (encryptionKey && ownedKey && kmsKeyArn === encryptionKey.keyArn && crossEnvironment(scope, encryptionKey)) {
     problems.push(`the destination key ${encryptionKey.node.path} is in another account or Region (${describeEnv(encryptionKey)}) than this sync, and a key's ARN is known only once it is deployed. ` +
       'Use SyncDestination.fromBucketName(name, { region, kmsKeyArn }) with the deployed key\'s ARN (for example from context), or an encryptionKey imported with kms.Key.fromKeyArn().');
     kmsKeyArn = undefined;
@@ -272,11 +273,11 @@ function describeEnv(resource: { env: { account: string; region: string } } | St
   return `${show(env.account, 'account')}, ${show(env.region, 'Region')}`;
 }
 
-/** A bucket whose name is known at synth time: imported by name, or made with a `bucketName`. */
+/** A bucket whose name can be used anywhere: imported (by whatever name it was given), or made with a `bucketName`. */
 function hasPhysicalName(bucket: s3.IBucket): boolean {
   const cfn = bucket.node.defaultChild;
   // aws-cdk-lib's Bucket gives its CfnBucket a token that resolves to nothing when it has no name.
-  return cfn instanceof s3.CfnBucket ? Stack.of(cfn).resolve(cfn.bucketName) !== undefined : !Token.isUnresolved(bucket.bucketName);
+  return !(cfn instanceof s3.CfnBucket) || Stack.of(cfn).resolve(cfn.bucketName) !== undefined;
 }
 
 /**
@@ -358,7 +359,8 @@ class ExistingBucketDestination extends SyncDestination {
     const problems: string[] = [];
     const bucket = this.bucket;
     const encryptionKey = targetKey(this.options.encryptionKey ?? bucket.encryptionKey, 'destination encryptionKey', problems);
-    if (!(bucket.node.defaultChild instanceof s3.CfnBucket) && !Token.isUnresolved(bucket.env.region) && bucket.env.region === Stack.of(bucket).region) {
+    const imported = !(bucket.node.defaultChild instanceof s3.CfnBucket);
+    if (imported && !Token.isUnresolved(bucket.env.region) && bucket.env.region === Stack.of(bucket).region) {
       Annotations.of(scope).addWarningV2(WARN_BUCKET_REGION,
         `The destination bucket ${describeName(bucket.bucketName)} is imported, and the sync takes it to be in its stack's Region (${bucket.env.region}). ` +
         'If it is in another Region, import it with its Region (s3.Bucket.fromBucketAttributes(scope, id, { bucketName, region })) or use SyncDestination.fromBucketName(name, { region }).');

@@ -59,6 +59,7 @@ export class InventoryDataGrants {
     const statement = new iam.PolicyStatement({
       actions, resources: [resource], principals: [principal], conditions: { ...conditions, ...service },
     });
-    return onPrincipal.combine(iam.Grant.addStatementToResourcePolicy({ grantee, actions, resourceArns: [resource], resource: this.bucket, statement }));
+    const onResource = iam.Grant.addStatementToResourcePolicy({ grantee, actions, resourceArns: [resource], resource: this.bucket, statement });
+    return onPrincipal.combine(onResource);
   }
 }

@@ -205,14 +205,16 @@ export class ResourceDataSync extends Resource implements IResourceDataSync {
     const validTypes: string[] = Object.values(SyncType);
     const syncType = props.syncType !== undefined && validTypes.includes(props.syncType) ? props.syncType : undefined;
     this.syncType = syncType ?? (props.source ? SyncType.SYNC_FROM_SOURCE : SyncType.SYNC_TO_DESTINATION);
+    // Only what can be bound is bound; a contradiction of type and props is reported with the rest.
+    const bindable = problems.length === 0;
     problems.push(...typeProblems(this.syncType, props));
 
     let destination: SyncDestinationConfig | undefined;
     let source: SyncSourceConfig | undefined;
-    if (problems.length === 0 && this.syncType === SyncType.SYNC_TO_DESTINATION) {
+    if (bindable && this.syncType === SyncType.SYNC_TO_DESTINATION && !props.source) {
       destination = (props.destination ?? SyncDestination.newBucket()).bind(this);
     }
-    if (problems.length === 0 && this.syncType === SyncType.SYNC_FROM_SOURCE && props.source) {
+    if (bindable && this.syncType === SyncType.SYNC_FROM_SOURCE && props.source) {
       source = props.source.bind(this);
     }
 

@@ -4,16 +4,16 @@
  */
 import { IntegTest } from '@aws-cdk/integ-tests-alpha';
 import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import { ResourceDataSync, SyncDestination } from '../src';
+import { InventoryBucket, ResourceDataSync, SyncDestination } from '../src';
 
 const app = new App();
 const stack = new Stack(app, 'ResourceDataSyncCentral');
-const destination = SyncDestination.newBucket({
+const destination = SyncDestination.fromInventoryBucket(new InventoryBucket(stack, 'Central', {
   prefix: 'inventory',
   sourceAccounts: ['444455556666'],
   organizationId: 'o-a1b2c3d4e5',
   removalPolicy: RemovalPolicy.DESTROY,
-});
+}));
 new ResourceDataSync(stack, 'First', { destination });
 new ResourceDataSync(stack, 'Second', { destination });
 new IntegTest(app, 'CentralIntegTest', { testCases: [stack] });

@@ -21,7 +21,8 @@ describe('day two: logical ids never depend on which sync uses the bucket or com
   function app(syncs: string[]) {
     const stack = newStack({ env: ENV });
     const central = new InventoryBucket(stack, 'Central', { bucketName: 'central-inventory', prefix: 'inv' });
-    for (const id of syncs) new ResourceDataSync(stack, id, { syncName: id.toLowerCase(), destination: SyncDestination.fromInventoryBucket(central) });
+    const destination = SyncDestination.fromInventoryBucket(central);
+    for (const id of syncs) new ResourceDataSync(stack, id, { syncName: id.toLowerCase(), destination });
     return destinationOf(stack);
   }
 

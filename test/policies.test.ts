@@ -21,7 +21,8 @@ const ENV = { account: '111122223333', region: 'us-east-1' };
 const OTHER = '999988887777';
 
 /** What Systems Manager sends when a sync of `account` writes `key`, as the policies see it. */
-function put(bucketArn: string, key: string, account: string, options: { kmsKeyArn?: string; acl?: boolean; secure?: boolean; sourceArn?: string; orgId?: string } = {}): IamRequest {
+interface PutOptions { kmsKeyArn?: string; acl?: boolean; secure?: boolean; sourceArn?: string; orgId?: string }
+function put(bucketArn: string, key: string, account: string, options: PutOptions = {}): IamRequest {
   return {
     principal: { service: 'ssm.amazonaws.com' },
     action: 's3:PutObject',
@@ -50,7 +51,8 @@ function generateDataKey(keyArn: string, account: string, sourceArn?: string): I
 /** Each sync of a template with its resolved destination, and the policies of its bucket and key. */
 function syncsOf(stack: Stack) {
   const template = Template.fromStack(stack).toJSON();
-  const env = { account: Token.isUnresolved(stack.account) ? ENV.account : stack.account, region: Token.isUnresolved(stack.region) ? ENV.region : stack.region };
+  const known = !Token.isUnresolved(stack.account);
+  const env = { account: known ? stack.account : ENV.account, region: known ? stack.region : ENV.region };
   const policies = resolveTemplatePolicies(template, env);
   return Object.values<any>(template.Resources).filter(r => r.Type === 'AWS::SSM::ResourceDataSync' && r.Properties.S3Destination).map(r => {
     const destination = resolveValue(template, r.Properties.S3Destination, env) as any;

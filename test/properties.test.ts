@@ -37,6 +37,8 @@ const tokenList = () => Token.asList({ Ref: `ListParam${++tokenCount}` });
 const tokenArb = fc.constant(null).map(() => ok(token(), 'token'));
 
 const REGIONS = ['us-east-1', 'us-east-2', 'us-west-2', 'eu-west-1', 'eu-central-1', 'ap-southeast-2', 'ap-northeast-1', 'sa-east-1', 'us-gov-west-1', 'cn-north-1', 'eusc-de-east-1', 'il-central-1'];
+/** The partitions of the Regions above that are not in `aws` (an oracle of its own, not the library's table). */
+const PARTITIONS: Record<string, string> = { 'us-gov-west-1': 'aws-us-gov', 'cn-north-1': 'aws-cn', 'eusc-de-east-1': 'aws-eusc' };
 const BAD_REGIONS = ['US-EAST-1', 'useast1', 'us-east', 'moon-1', 'eu_west_1', '', 'us-east-1a', 'global'];
 
 /** Valid values (and tokens) are drawn 4 times as often as each kind of invalid one. */
@@ -63,6 +65,7 @@ const prefixArb: fc.Arbitrary<Gen<string | undefined>> = fc.oneof(
   shortPrefix.map(p => bad(`/${p}`, 'destination prefix')),
   shortPrefix.map(p => bad(`${p}/`, 'destination prefix')),
   fc.integer({ min: 257, max: 300 }).map(n => bad('p'.repeat(n), 'destination prefix')),
+  fc.constantFrom('inv*', 'in?v', 'my inventory', 'inv/accountid=111122223333').map(p => bad(p, 'destination prefix')),
   often(tokenArb),
 );
 
@@ -86,13 +89,15 @@ const uuidArb = fc.uuid();
 const kmsKeyArnArb = (bucketRegion: Gen<string>): fc.Arbitrary<Gen<string | undefined>> => fc.oneof(
   often(fc.constant(ok(undefined, 'none'))),
   fc.tuple(fc.constantFrom(...REGIONS), accountArb, uuidArb).map(([region, account, id]) => {
-    const arn = `arn:aws:kms:${region}:${account}:key/${id}`;
+    const arn = `arn:${PARTITIONS[region] ?? 'aws'}:kms:${region}:${account}:key/${id}`;
     const judged = !Token.isUnresolved(bucketRegion.value);
     return judged && region !== bucketRegion.value ? bad(arn, 'destination encryption key is in Region', 'other Region') : ok(arn);
   }),
   fc.tuple(fc.constantFrom(...REGIONS), accountArb, lowerWord(20)).map(([r, a, n]) => bad(`arn:aws:kms:${r}:${a}:alias/${n}`, 'destination kmsKeyArn', 'alias')),
   uuidArb.map(id => bad(id, 'destination kmsKeyArn', 'bare key id')),
   fc.constant(bad('arn:aws:s3:::not-a-key', 'destination kmsKeyArn', 'other service')),
+  fc.tuple(accountArb, uuidArb).map(([a, id]) => bad(`arn:aws:kms:cn-north-1:${a}:key/${id}`, 'destination kmsKeyArn', 'wrong partition')),
+  uuidArb.map(id => bad(`arn:aws:kms:us-east-1:1111:key/${id}`, 'destination kmsKeyArn', 'short account')),
   often(tokenArb),
 );
 
