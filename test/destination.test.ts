@@ -406,3 +406,12 @@ describe('a central bucket', () => {
     template.hasResource('AWS::KMS::Key', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
   });
 });
+
+test('a bucket imported without a Region: a warning that the stack\'s Region is assumed, and how to give another', () => {
+  const stack = newStack({ env: { account: '111122223333', region: 'eu-west-1' } });
+  const bucket = s3.Bucket.fromBucketName(stack, 'Imported', 'their-bucket');
+  new ResourceDataSync(stack, 'Sync', { destination: SyncDestination.fromBucket(bucket) });
+  Annotations.fromStack(stack).hasWarning('/Stack/Sync', Match.stringLikeRegexp(
+    'is imported, and the sync takes it to be in its stack\'s Region \\(eu-west-1\\)\\. If it is in another Region, import it with its Region'));
+  Template.fromStack(stack).hasResourceProperties('AWS::SSM::ResourceDataSync', { S3Destination: { BucketRegion: 'eu-west-1' } });
+});
