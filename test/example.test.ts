@@ -29,3 +29,33 @@ test('the example app synthesizes its stacks and cfn-lint finds nothing in them'
   expect(output).toBe('');
   expect(status).toBe(0);
 });
+
+/** The README's multi-account example, as pasted (the package name mapped to the compiled library). */
+function runReadmeMultiAccountExample(context: Record<string, string>) {
+  const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf-8');
+  const block = [...readme.matchAll(/```ts[^\n]*\n([\s\S]*?)```/g)].map(m => m[1]).find(code => code.includes('centralKeyArn'));
+  expect(block).toBeDefined();
+  // Inside the project (build/ is ignored by git), so that aws-cdk-lib resolves from node_modules.
+  fs.mkdirSync(path.join(root, 'build'), { recursive: true });
+  const dir = fs.mkdtempSync(path.join(root, 'build', 'readme-example-'));
+  const file = path.join(dir, 'app.ts');
+  fs.writeFileSync(file, block!.replace(/from 'cdk-ssm-resource-data-sync'/g, `from ${JSON.stringify(path.join(root, 'lib'))}`));
+  // As the CDK CLI runs an app: CDK_CONTEXT_JSON set, so aws-cdk-lib synthesizes on exit.
+  const run = spawnSync(path.join(root, 'node_modules', '.bin', 'ts-node'), ['--project', 'examples/tsconfig.json', '--transpile-only', file], {
+    cwd: root, encoding: 'utf-8', env: { ...process.env, CDK_OUTDIR: path.join(dir, 'cdk.out'), CDK_CONTEXT_JSON: JSON.stringify(context) },
+  });
+  return { ...run, outdir: path.join(dir, 'cdk.out') };
+}
+
+test('the README\'s multi-account example stops loudly without the central key ARN, and uses it when given', () => {
+  const without = runReadmeMultiAccountExample({});
+  expect(without.status).not.toBe(0);
+  expect(without.stderr).toContain('No context value present for centralKeyArn key');
+
+  const keyArn = 'arn:aws:kms:us-east-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+  const run = runReadmeMultiAccountExample({ centralKeyArn: keyArn });
+  expect({ status: run.status, stderr: run.stderr }).toMatchObject({ status: 0 });
+  const member = JSON.parse(fs.readFileSync(path.join(run.outdir, 'Inventory-222222222222-eu-west-1.template.json'), 'utf-8'));
+  const sync = Object.values<any>(member.Resources).find(r => r.Type === 'AWS::SSM::ResourceDataSync');
+  expect(sync.Properties.S3Destination.KMSKeyArn).toBe(keyArn);
+});
