@@ -2,7 +2,7 @@ import { Stack, Validations } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { newApp } from './util';
-import { ResourceDataSync, SyncDestination } from '../src';
+import { InventoryBucket, OrganizationInventory, ResourceDataSync, SyncDestination } from '../src';
 
 /*
  * cdk-nag AwsSolutionsChecks: 0 errors and 0 warnings on the zero-config stack and on the central
@@ -35,10 +35,21 @@ test.each([
   ['an organization', { organizationId: 'o-a1b2c3d4e5' }],
 ])('central bucket for %s: nothing beyond the acknowledged S1', (_, options) => {
   const stack = new Stack(newApp(), 'Central', { env });
-  const destination = SyncDestination.newBucket({ bucketName: 'central-inventory-111122223333', ...options });
-  const sync = new ResourceDataSync(stack, 'Inventory', { destination });
+  const central = new InventoryBucket(stack, 'Central', { bucketName: 'central-inventory-111122223333', ...options });
+  const destination = SyncDestination.fromInventoryBucket(central);
+  new ResourceDataSync(stack, 'Inventory', { destination });
   new ResourceDataSync(stack, 'Second', { destination });
-  Validations.of(sync.bucket!).acknowledge(NO_ACCESS_LOGS);
+  Validations.of(central.bucket).acknowledge(NO_ACCESS_LOGS);
+  expect(findings(stack)).toEqual([]);
+});
+
+test('organization inventory (StackSet, central bucket, the deploying account\'s sync): nothing beyond the acknowledged S1', () => {
+  const stack = new Stack(newApp(), 'Organization', { env });
+  const organization = new OrganizationInventory(stack, 'Organization', {
+    organizationId: 'o-a1b2c3d4e5', organizationalUnits: ['r-ab12'], regions: ['us-east-1', 'eu-west-1'], bucketName: 'org-inventory-111122223333',
+  });
+  expect(findings(stack).map(f => f.split(' ')[0])).toEqual(['AwsSolutions-S1']);
+  Validations.of(organization.destination.bucket).acknowledge(NO_ACCESS_LOGS);
   expect(findings(stack)).toEqual([]);
 });
 
