@@ -3,3 +3,4 @@ export * from './destination';
 export * from './inventory-bucket';
 export * from './source';
 export * from './grants';
+export * from './query';
