@@ -48,7 +48,7 @@ enum Kind { AWS = 'AWS', CUSTOM = 'CUSTOM', UNKNOWN = 'UNKNOWN' }
 const N = InventoryColumnType.BIGINT;
 
 /** Columns from a list of attribute names; `name:N` marks a NUMBER attribute of the schema. */
-function columns(spec: string): InventoryColumn[] {
+function columnsOf(spec: string): InventoryColumn[] {
   return spec.split(/\s+/).filter(s => s).map(s => {
     const [attributeName, type] = s.split(':');
     return type === 'N' ? { attributeName, type: N } : { attributeName };
@@ -75,33 +75,33 @@ export class InventoryType {
   public static readonly INSTANCE_INFORMATION = new InventoryType('AWS:InstanceInformation', Kind.AWS, [
     // The data attribute `ResourceType` is read into `instanceresourcetype`: a column named
     // `resourcetype` would collide with the partition column of the key layout.
-    ...columns('AgentType AgentVersion ComputerName InstanceId IpAddress PlatformName PlatformType PlatformVersion'),
+    ...columnsOf('AgentType AgentVersion ComputerName InstanceId IpAddress PlatformName PlatformType PlatformVersion'),
     { attributeName: 'ResourceType', columnName: 'instanceresourcetype' },
-    ...columns('AgentStatus InstanceStatus IamRole'),
+    ...columnsOf('AgentStatus InstanceStatus IamRole'),
   ]);
 
   /** `AWS:Application`: installed applications and packages. */
   public static readonly APPLICATION = new InventoryType('AWS:Application', Kind.AWS,
-    columns('Name ApplicationType Publisher Version Release Epoch InstalledTime Architecture URL Summary PackageId'));
+    columnsOf('Name ApplicationType Publisher Version Release Epoch InstalledTime Architecture URL Summary PackageId'));
 
   /** `AWS:AWSComponent`: installed AWS components (agents, drivers). */
   public static readonly AWS_COMPONENT = new InventoryType('AWS:AWSComponent', Kind.AWS,
-    columns('Name ApplicationType Publisher Version InstalledTime Architecture URL'));
+    columnsOf('Name ApplicationType Publisher Version InstalledTime Architecture URL'));
 
   /** `AWS:File`: files (only when the inventory association collects them). */
   public static readonly FILE = new InventoryType('AWS:File', Kind.AWS,
-    columns('Name Size Description FileVersion InstalledDate ModificationTime LastAccessTime ProductName InstalledDir ProductLanguage CompanyName ProductVersion'));
+    columnsOf('Name Size Description FileVersion InstalledDate ModificationTime LastAccessTime ProductName InstalledDir ProductLanguage CompanyName ProductVersion'));
 
   /** `AWS:InstanceDetailedInformation`: CPU and operating system details. */
   public static readonly INSTANCE_DETAILED_INFORMATION = new InventoryType('AWS:InstanceDetailedInformation', Kind.AWS,
-    columns('CPUModel CPUCores:N CPUs:N CPUSpeedMHz:N CPUSockets:N CPUHyperThreadEnabled OSServicePack'));
+    columnsOf('CPUModel CPUCores:N CPUs:N CPUSpeedMHz:N CPUSockets:N CPUHyperThreadEnabled OSServicePack'));
 
   /** `AWS:Network`: network interfaces. */
   public static readonly NETWORK = new InventoryType('AWS:Network', Kind.AWS,
-    columns('Name SubnetMask Gateway DHCPServer DNSServer MacAddress IPV4 IPV6'));
+    columnsOf('Name SubnetMask Gateway DHCPServer DNSServer MacAddress IPV4 IPV6'));
 
   /** `AWS:PatchSummary`: the patch state of each node (counts per state and severity). */
-  public static readonly PATCH_SUMMARY = new InventoryType('AWS:PatchSummary', Kind.AWS, columns(
+  public static readonly PATCH_SUMMARY = new InventoryType('AWS:PatchSummary', Kind.AWS, columnsOf(
     'PatchGroup BaselineId SnapshotId OwnerInformation InstalledCount:N InstalledPendingRebootCount:N InstalledOtherCount:N ' +
     'InstalledRejectedCount:N NotApplicableCount:N UnreportedNotApplicableCount:N MissingCount:N FailedCount:N OperationType ' +
     'OperationStartTime OperationEndTime InstallOverrideList RebootOption LastNoRebootInstallOperationTime ExecutionId ' +
@@ -109,46 +109,46 @@ export class InventoryType {
 
   /** `AWS:PatchCompliance`: one record per patch and node. */
   public static readonly PATCH_COMPLIANCE = new InventoryType('AWS:PatchCompliance', Kind.AWS,
-    columns('Title KBId Classification Severity State InstalledTime'));
+    columnsOf('Title KBId Classification Severity State InstalledTime'));
 
   /** `AWS:ComplianceItem`: one record per compliance item (patch, association, custom) and node. */
-  public static readonly COMPLIANCE_ITEM = new InventoryType('AWS:ComplianceItem', Kind.AWS, columns(
+  public static readonly COMPLIANCE_ITEM = new InventoryType('AWS:ComplianceItem', Kind.AWS, columnsOf(
     'ComplianceType ExecutionId ExecutionType ExecutionTime Id Title Status Severity DocumentName DocumentVersion ' +
     'Classification PatchBaselineId PatchSeverity PatchState PatchGroup InstalledTime InstallOverrideList DetailedText DetailedLink CVEIds'));
 
   /** `AWS:ComplianceSummary`: compliant and non-compliant counts per compliance type and severity. */
-  public static readonly COMPLIANCE_SUMMARY = new InventoryType('AWS:ComplianceSummary', Kind.AWS, columns(
+  public static readonly COMPLIANCE_SUMMARY = new InventoryType('AWS:ComplianceSummary', Kind.AWS, columnsOf(
     'ComplianceType PatchGroup PatchBaselineId Status OverallSeverity ExecutionId ExecutionType ExecutionTime ' +
     ['Compliant', 'NonCompliant'].flatMap(c => ['Critical', 'High', 'Medium', 'Low', 'Informational', 'Unspecified'].map(s => `${c}${s}Count:N`)).join(' ')));
 
   /** `AWS:Process`: running processes. */
-  public static readonly PROCESS = new InventoryType('AWS:Process', Kind.AWS, columns(
+  public static readonly PROCESS = new InventoryType('AWS:Process', Kind.AWS, columnsOf(
     'StartTime CommandLine User FileName FileVersion FileDescription FileSize CompanyName ProductName ProductVersion InstalledDate InstalledDir UsageId'));
 
   /** `AWS:Service`: Windows services. */
   public static readonly SERVICE = new InventoryType('AWS:Service', Kind.AWS,
-    columns('Name DisplayName ServiceType Status DependentServices ServicesDependedOn StartType'));
+    columnsOf('Name DisplayName ServiceType Status DependentServices ServicesDependedOn StartType'));
 
   /** `AWS:Tag`: the node's tags, one record per tag. */
-  public static readonly TAG = new InventoryType('AWS:Tag', Kind.AWS, columns('Key Value'));
+  public static readonly TAG = new InventoryType('AWS:Tag', Kind.AWS, columnsOf('Key Value'));
 
   /** `AWS:WindowsRegistry`: Windows registry values (only when collected). */
   public static readonly WINDOWS_REGISTRY = new InventoryType('AWS:WindowsRegistry', Kind.AWS,
-    columns('KeyPath ValueName ValueType Value'));
+    columnsOf('KeyPath ValueName ValueType Value'));
 
   /** `AWS:WindowsRole`: Windows roles and features. */
-  public static readonly WINDOWS_ROLE = new InventoryType('AWS:WindowsRole', Kind.AWS, columns(
+  public static readonly WINDOWS_ROLE = new InventoryType('AWS:WindowsRole', Kind.AWS, columnsOf(
     'Name DisplayName Path FeatureType DependsOn Description Installed InstalledState SubFeatures ServerComponentDescriptor Parent'));
 
   /** `AWS:WindowsUpdate`: installed Windows updates. */
   public static readonly WINDOWS_UPDATE = new InventoryType('AWS:WindowsUpdate', Kind.AWS,
-    columns('HotFixId Description InstalledTime InstalledBy'));
+    columnsOf('HotFixId Description InstalledTime InstalledBy'));
 
   /** `AWS:ResourceGroup`: the resource groups the node belongs to. */
-  public static readonly RESOURCE_GROUP = new InventoryType('AWS:ResourceGroup', Kind.AWS, columns('Name Arn'));
+  public static readonly RESOURCE_GROUP = new InventoryType('AWS:ResourceGroup', Kind.AWS, columnsOf('Name Arn'));
 
   /** `AWS:BillingInfo`: the node's billing product (for example a license-included AMI). */
-  public static readonly BILLING_INFO = new InventoryType('AWS:BillingInfo', Kind.AWS, columns('BillingProductId'));
+  public static readonly BILLING_INFO = new InventoryType('AWS:BillingInfo', Kind.AWS, columnsOf('BillingProductId'));
 
   /**
    * Every AWS inventory type of the documented schema.
