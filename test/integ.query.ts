@@ -10,10 +10,10 @@ import { InventoryBucket, InventoryDatabase, ResourceDataSync, SyncDestination }
 
 const app = new App();
 const stack = new Stack(app, 'ResourceDataSyncQuery');
-const listed = new InventoryBucket(stack, 'Listed', { prefix: 'inventory', sourceAccounts: ['444455556666'], removalPolicy: RemovalPolicy.DESTROY, autoDeleteObjects: true });
+const listed = new InventoryBucket(stack, 'Listed', { prefix: 'inventory', sourceAccounts: ['444455556666'], removalPolicy: RemovalPolicy.DESTROY });
 new ResourceDataSync(stack, 'Inventory', { destination: SyncDestination.fromInventoryBucket(listed) });
 const listedQuery = new InventoryDatabase(stack, 'ListedQuery', { inventoryBucket: listed, regions: ['us-east-1', 'eu-west-1'], removalPolicy: RemovalPolicy.DESTROY });
-const organization = new InventoryBucket(stack, 'Organization', { organizationId: 'o-a1b2c3d4e5', removalPolicy: RemovalPolicy.DESTROY, autoDeleteObjects: true });
+const organization = new InventoryBucket(stack, 'Organization', { organizationId: 'o-a1b2c3d4e5', removalPolicy: RemovalPolicy.DESTROY });
 const organizationQuery = new InventoryDatabase(stack, 'OrganizationQuery', { inventoryBucket: organization, removalPolicy: RemovalPolicy.DESTROY });
 const analyst = new iam.Role(stack, 'Analyst', { assumedBy: new iam.AccountRootPrincipal() });
 listedQuery.grantQuery(analyst);
