@@ -52,6 +52,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'fast-check@^4',
     'ajv@^8',
     'cdk-nag@^3',
+    // test/query: the named queries run in DuckDB over sample data (a prebuilt binary inside the npm package).
+    '@duckdb/node-api@1.5.6-r.1',
   ],
 
   jestOptions: {

@@ -4,3 +4,4 @@ export * from './inventory-bucket';
 export * from './source';
 export * from './grants';
 export * from './organization/organization-inventory';
+export * from './query';

@@ -179,6 +179,7 @@ export class DestinationResources {
       autoDeleteObjects: destroy && props.autoDeleteObjects === true ? true : undefined,
     });
     this.prefix = props.prefix;
+    RESOURCES_OF_BUCKET.set(this.bucket, this);
 
     if (props.autoDeleteObjects === true && !destroy) {
       problems.push(`${property}autoDeleteObjects is true but removalPolicy is not DESTROY; objects are deleted only with a bucket that is deleted. Set removalPolicy: RemovalPolicy.DESTROY, or leave out autoDeleteObjects.`);
@@ -247,6 +248,14 @@ export class DestinationResources {
     if (cfnKey instanceof kms.CfnKey) check(cfnKey.keyPolicy, KEY_POLICY_LIMIT, 'key');
     return problems;
   }
+}
+
+/** The destination resources that made a bucket, for the query layer (which reads their writers). */
+const RESOURCES_OF_BUCKET = new WeakMap<s3.IBucket, DestinationResources>();
+
+/** The writers of a bucket made by this library (an `InventoryBucket` or `newBucket()`), if it is one. */
+export function writersOfBucket(bucket: s3.IBucket): Writers | undefined {
+  return RESOURCES_OF_BUCKET.get(bucket)?.writers;
 }
 
 /** The warning for a key whose policy cannot be changed from here. */

@@ -17,27 +17,29 @@ function schemaDirectory(): string {
   return path.join(lib, python, 'site-packages', 'cfnlint', 'data', 'schemas');
 }
 
-/** The schema of the resource type in us-east-1, as cfn-lint maps it. */
-export function loadSchema(): any {
+/** The schema of a resource type in us-east-1, as cfn-lint maps it (by default AWS::SSM::ResourceDataSync). */
+export function loadSchema(type: string = TYPE): any {
   const dir = schemaDirectory();
   const providers = fs.readFileSync(path.join(dir, 'providers', 'us_east_1.py'), 'utf-8');
-  const hash = new RegExp(`"${TYPE}": "([0-9a-f]+)"`).exec(providers)?.[1];
-  if (!hash) throw new Error(`cfn-lint has no schema for ${TYPE}`);
+  const hash = new RegExp(`"${type}": "([0-9a-f]+)"`).exec(providers)?.[1];
+  if (!hash) throw new Error(`cfn-lint has no schema for ${type}`);
   const schema = JSON.parse(fs.readFileSync(path.join(dir, 'resources', `${hash}.json`), 'utf-8'));
-  if (schema.typeName !== TYPE) throw new Error(`schema ${hash} is for ${schema.typeName}`);
+  if (schema.typeName !== type) throw new Error(`schema ${hash} is for ${schema.typeName}`);
   return schema;
 }
 
-let compiled: { validate: ValidateFunction; schema: any } | undefined;
+const compiled = new Map<string, { validate: ValidateFunction; schema: any }>();
 
-function validator(): { validate: ValidateFunction; schema: any } {
-  if (compiled) return compiled;
-  const schema = loadSchema();
-  const ajv = new Ajv({ allErrors: true, strict: false });
+function validator(type: string): { validate: ValidateFunction; schema: any } {
+  const cached = compiled.get(type);
+  if (cached) return cached;
+  const schema = loadSchema(type);
+  const ajv = new Ajv({ allErrors: true, strict: false, logger: false });
   ajv.addFormat('AWS::S3::Bucket.Name', v => v === INTRINSIC || /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(v));
   ajv.addFormat('AWS::KMS::Key.Arn', v => v === INTRINSIC || /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/.+$/.test(v));
-  compiled = { validate: ajv.compile(schema), schema };
-  return compiled;
+  const entry = { validate: ajv.compile(schema), schema };
+  compiled.set(type, entry);
+  return entry;
 }
 
 function isIntrinsic(value: any): boolean {
@@ -64,12 +66,12 @@ function substitute(value: any, schema: any, root: any): any {
   return value;
 }
 
-/** Schema errors of every AWS::SSM::ResourceDataSync of a template, as `<logicalId><path> <message>`. */
-export function schemaErrors(template: any): string[] {
-  const { validate, schema } = validator();
+/** Schema errors of every resource of a type (by default AWS::SSM::ResourceDataSync) of a template, as `<logicalId><path> <message>`. */
+export function schemaErrors(template: any, type: string = TYPE): string[] {
+  const { validate, schema } = validator(type);
   const errors: string[] = [];
   for (const [id, resource] of Object.entries<any>(template.Resources ?? {})) {
-    if (resource.Type !== TYPE) continue;
+    if (resource.Type !== type) continue;
     if (!validate(substitute(resource.Properties ?? {}, schema, schema))) {
       errors.push(...(validate.errors ?? []).map(e => `${id}${e.instancePath} ${e.message}`));
     }

@@ -1,0 +1,4 @@
+export * from './inventory-type';
+export * from './inventory-accounts';
+export * from './query-grants';
+export * from './inventory-database';
