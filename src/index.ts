@@ -4,3 +4,5 @@ export * from './inventory-bucket';
 export * from './source';
 export * from './grants';
 export * from './organization/organization-inventory';
+export * from './api-sync/destination-data-sharing';
+export * from './monitor/sync-health-monitor';
