@@ -111,11 +111,13 @@ export class SyncHealthMonitor extends Construct {
   constructor(scope: Construct, id: string, props: SyncHealthMonitorProps = {}) {
     super(scope, id);
     props = props ?? {};
-    this.period = props.schedule ?? Duration.hours(1);
+    const schedule = props.schedule ?? Duration.hours(1);
+    // An invalid schedule is reported by the validation below, with the other problems.
+    this.period = validSchedule(schedule) ? schedule : Duration.hours(1);
     const staleAfter = props.staleAfter ?? Duration.hours(48);
     this.namespace = props.namespace ?? DEFAULT_NAMESPACE;
     const syncNames = (props.syncs ?? []).map(sync => sync.syncName);
-    this.node.addValidation({ validate: () => monitorProblems(this.period, staleAfter, this.namespace, syncNames) });
+    this.node.addValidation({ validate: () => monitorProblems(schedule, staleAfter, this.namespace, syncNames) });
 
     const logGroup = new logs.LogGroup(this, 'Logs', { retention: logs.RetentionDays.ONE_MONTH });
     const role = new iam.Role(this, 'Role', {
@@ -225,11 +227,16 @@ export class SyncHealthMonitor extends Construct {
   }
 }
 
+function validSchedule(schedule: Duration): boolean {
+  if (schedule.isUnresolved()) return true;
+  const minutes = schedule.toSeconds() / 60;
+  return Number.isInteger(minutes) && minutes >= 1 && minutes <= 1440;
+}
+
 function monitorProblems(schedule: Duration, staleAfter: Duration, namespace: string, syncNames: string[]): string[] {
   const problems: string[] = [];
-  if (!schedule.isUnresolved()) {
-    const minutes = schedule.toSeconds() / 60;
-    if (!Number.isInteger(minutes) || minutes < 1 || minutes > 1440) {
+  {
+    if (!validSchedule(schedule)) {
       problems.push(`schedule is ${schedule.toHumanString()}; it must be whole minutes from 1 minute to 1 day (it is the period of the alarms too). Use for example Duration.hours(1).`);
     }
   }
