@@ -317,13 +317,16 @@ function accountOf(scope: IConstruct): string {
 function bindToResources(scope: Construct, resources: DestinationResources, problems: string[] = []): SyncDestinationConfig {
   resources.addAccounts([accountOf(scope)]);
   const organizationId = resources.writers.organizationId;
-  return { organizationId, ...bindToBucket(scope, {
-    bucket: resources.bucket,
-    bucketRegion: resources.bucket.env.region,
-    prefix: resources.prefix,
-    encryptionKey: resources.encryptionKey,
-    problems,
-  }) };
+  return {
+    organizationId,
+    ...bindToBucket(scope, {
+      bucket: resources.bucket,
+      bucketRegion: resources.bucket.env.region,
+      prefix: resources.prefix,
+      encryptionKey: resources.encryptionKey,
+      problems,
+    }),
+  };
 }
 
 class NewBucketDestination extends SyncDestination {

@@ -238,7 +238,8 @@ export class ResourceDataSync extends Resource implements IResourceDataSync {
     // A field CloudFormation lacks: the sync is made through the SSM API (./api-sync), under
     // another logical id and name (switching creates the new sync before deleting the old one).
     const api = usesApi(props.destinationDataSharing, source);
-    this.generatedName = generateName(this, this.syncType, destination, source, api ? { destinationDataSharing: props.destinationDataSharing ?? null } : undefined);
+    const apiKey = api ? { destinationDataSharing: props.destinationDataSharing ?? null } : undefined;
+    this.generatedName = generateName(this, this.syncType, destination, source, apiKey);
     const syncName = props.syncName ?? this.generatedName;
     const apiOptions = { syncName, syncType: this.syncType, destination, source, destinationDataSharing: props.destinationDataSharing };
     if (api) problems.push(...apiSyncProblems(this, apiOptions));
@@ -343,7 +344,9 @@ class ImportedSync extends Resource implements IResourceDataSync {
  * deploys as a clean replacement: CloudFormation creates the new sync before it deletes the old
  * one, and a sync's name is its identity. A source's Regions and OUs change in place: not hashed.
  */
-function generateName(sync: ResourceDataSync, syncType: SyncType, destination?: SyncDestinationConfig, source?: SyncSourceConfig, api?: object): string {
+function generateName(
+  sync: ResourceDataSync, syncType: SyncType, destination?: SyncDestinationConfig, source?: SyncSourceConfig, api?: object,
+): string {
   const stack = Stack.of(sync);
   const bucket = destination?.bucket.node.defaultChild;
   const replacing = {

@@ -10,6 +10,7 @@ const QUIET = { log: () => undefined };
  */
 export function loadInlineHandler(dir: string, modules: { [name: string]: any } = {}): any {
   const module = { exports: {} as any };
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const load = (name: string) => modules[name] ?? require(name);
   // eslint-disable-next-line @typescript-eslint/no-implied-eval
   new Function('require', 'module', 'exports', 'console', inlineHandlerCode(dir))(load, module, module.exports, QUIET);

@@ -57,7 +57,9 @@ export function apiSyncRequest(options: ApiSyncOptions): { [key: string]: any } 
       SyncFormat: d.syncFormat,
       Region: d.bucketRegion,
       AWSKMSKeyARN: d.kmsKeyArn,
-      DestinationDataSharing: options.destinationDataSharing !== undefined ? { DestinationDataSharingType: options.destinationDataSharing } : undefined,
+      DestinationDataSharing: options.destinationDataSharing !== undefined
+        ? { DestinationDataSharingType: options.destinationDataSharing }
+        : undefined,
     },
     SyncSource: s && {
       SourceType: s.sourceType,

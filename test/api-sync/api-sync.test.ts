@@ -213,7 +213,8 @@ describe('rules: each is a clear error at synth', () => {
 
   test('one organizations-based sync per account and Region', () => {
     const destination = () => SyncDestination.fromBucketName('central-inventory', { region: 'us-east-1' });
-    expect(synthErrors(stackWith({ destination: destination(), destinationDataSharing: DDS }, { destination: destination(), destinationDataSharing: DDS })))
+    const props = () => ({ destination: destination(), destinationDataSharing: DDS });
+    expect(synthErrors(stackWith(props(), props())))
       .toMatch(/\[Stack\/Sync1\] destinationDataSharing: Stack\/Sync0 is already an organizations-based sync for account 111122223333 and Region us-east-1/);
   });
 

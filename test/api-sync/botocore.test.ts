@@ -2,9 +2,9 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { ListResourceDataSyncCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { ListResourceDataSyncCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import {
   DestinationDataSharingType, DestinationEncryption, InventoryBucket, ResourceDataSync, SyncDestination, SyncSource, SyncSourceOptions,
@@ -44,14 +44,16 @@ const sourceKinds: Array<[string, (o: SyncSourceOptions) => SyncSource]> = [
   ['entireOrganization', o => SyncSource.entireOrganization(o)],
   ['organizationalUnits', o => SyncSource.organizationalUnits(['ou-ab12-cdef3456', 'ou-ab12-99999999'], o)],
 ];
-const sources: Array<[string, Make]> = sourceKinds.flatMap(([kind, make]) => [true, false].flatMap(enableAllOpsDataSources => [undefined, true].map(includeFutureRegions =>
-  [`${kind}, enableAllOpsDataSources ${enableAllOpsDataSources}, includeFutureRegions ${includeFutureRegions}`,
-    (s: Stack) => new ResourceDataSync(s, 'Sync', { source: make({ regions: ['us-east-1', 'us-west-2'], includeFutureRegions, enableAllOpsDataSources }) })] as [string, Make])));
+const sources: Array<[string, Make]> = sourceKinds.flatMap(([kind, make]) => [true, false].flatMap(enableAllOpsDataSources => [undefined, true].map(
+  includeFutureRegions =>
+    [`${kind}, enableAllOpsDataSources ${enableAllOpsDataSources}, includeFutureRegions ${includeFutureRegions}`,
+      (s: Stack) => new ResourceDataSync(s, 'Sync', { source: make({ regions: ['us-east-1', 'us-west-2'], includeFutureRegions, enableAllOpsDataSources }) })] as [string, Make])));
 
 /** Plausible literal values for what the template leaves to CloudFormation. */
 const RESOLVED: { [key: string]: string } = {
   ServiceToken: 'arn:aws:lambda:us-east-1:111122223333:function:handler',
-  BucketName: 'stack-syncdestinationbucket-1a2b3c4d5e6f', AWSKMSKeyARN: 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+  BucketName: 'stack-syncdestinationbucket-1a2b3c4d5e6f',
+  AWSKMSKeyARN: 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab',
 };
 
 /** The properties as the handler receives them: intrinsics resolved, booleans and numbers as strings. */
@@ -122,7 +124,9 @@ test('every request for every combination of props is valid for botocore\'s SSM 
   }
   const report = validate(requests);
   expect(report.botocore).toBe('1.43.11');
-  const invalid = report.results.map((r: any, i: number) => ({ ...r, label: (requests[i] as any).label, params: requests[i].params })).filter((r: any) => r.problems.length > 0);
+  const invalid = report.results
+    .map((r: any, i: number) => ({ ...r, label: (requests[i] as any).label, params: requests[i].params }))
+    .filter((r: any) => r.problems.length > 0);
   expect(invalid).toEqual([]);
   const operations = requests.reduce((counts: any, r) => ({ ...counts, [r.operation]: (counts[r.operation] ?? 0) + 1 }), {});
   // 17 combinations: each created, updated (5 replacements, 12 in place) and deleted.

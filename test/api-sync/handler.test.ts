@@ -24,7 +24,10 @@ const DESTINATION = {
   SyncName: 'inventory-1a2b3c4d',
   SyncType: 'SyncToDestination',
   S3Destination: {
-    BucketName: 'central-inventory', Prefix: 'inventory', SyncFormat: 'JsonSerDe', Region: 'us-east-1',
+    BucketName: 'central-inventory',
+    Prefix: 'inventory',
+    SyncFormat: 'JsonSerDe',
+    Region: 'us-east-1',
     DestinationDataSharing: { DestinationDataSharingType: 'Organization' },
   },
 };
@@ -39,8 +42,14 @@ const { ServiceToken: _t, ServiceTimeout: _s, ...DESTINATION_REQUEST } = DESTINA
 
 function event(requestType: string, props: any, extra: any = {}): any {
   return {
-    RequestType: requestType, ResponseURL: 'https://cloudformation-custom-resource-response.example/x', StackId: 'stack', RequestId: 'req-1',
-    LogicalResourceId: 'SyncApiResource', ResourceType: 'Custom::SSMResourceDataSync', ResourceProperties: props, ...extra,
+    RequestType: requestType,
+    ResponseURL: 'https://cloudformation-custom-resource-response.example/x',
+    StackId: 'stack',
+    RequestId: 'req-1',
+    LogicalResourceId: 'SyncApiResource',
+    ResourceType: 'Custom::SSMResourceDataSync',
+    ResourceProperties: props,
+    ...extra,
   };
 }
 
@@ -97,7 +106,8 @@ describe('create', () => {
     ssm.on(ListResourceDataSyncCommand).resolves(listing({ SyncName: EXPLORER.SyncName }));
     await handler.handler(event('Create', EXPLORER));
     expect(ssm.commandCalls(CreateResourceDataSyncCommand)[0].args[0].input).toEqual({
-      SyncName: EXPLORER.SyncName, SyncType: 'SyncFromSource',
+      SyncName: EXPLORER.SyncName,
+      SyncType: 'SyncFromSource',
       SyncSource: { SourceType: 'SingleAccountMultiRegions', SourceRegions: ['us-east-1'], IncludeFutureRegions: false, EnableAllOpsDataSources: true },
     });
     expect(responses).toEqual([{ status: 'SUCCESS', id: EXPLORER.SyncName, reason: 'status undefined' }]);
@@ -134,7 +144,8 @@ describe('update', () => {
     const next = { ...EXPLORER, SyncSource: { ...EXPLORER.SyncSource, SourceRegions: ['us-east-1', 'eu-west-1'], EnableAllOpsDataSources: 'false' } };
     await handler.handler(event('Update', next, old(EXPLORER)));
     expect(ssm.commandCalls(UpdateResourceDataSyncCommand).map(c => c.args[0].input)).toEqual([{
-      SyncName: EXPLORER.SyncName, SyncType: 'SyncFromSource',
+      SyncName: EXPLORER.SyncName,
+      SyncType: 'SyncFromSource',
       SyncSource: { SourceType: 'SingleAccountMultiRegions', SourceRegions: ['us-east-1', 'eu-west-1'], IncludeFutureRegions: false, EnableAllOpsDataSources: false },
     }]);
     expect(ssm.commandCalls(CreateResourceDataSyncCommand)).toHaveLength(0);

@@ -32,14 +32,23 @@ describe('defaults', () => {
 
   test('failed alarm: at least one failed sync in an hour, missing data breaching', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      Namespace: 'ResourceDataSync', MetricName: 'FailedSyncs', Statistic: 'Maximum', Period: 3600,
-      Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', EvaluationPeriods: 1, TreatMissingData: 'breaching',
+      Namespace: 'ResourceDataSync',
+      MetricName: 'FailedSyncs',
+      Statistic: 'Maximum',
+      Period: 3600,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      EvaluationPeriods: 1,
+      TreatMissingData: 'breaching',
     });
   });
 
   test('stale alarm: more than 48 hours since a successful sync, missing data not breaching', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      MetricName: 'HoursSinceLastSuccessfulSync', Threshold: 48, ComparisonOperator: 'GreaterThanThreshold', TreatMissingData: 'notBreaching',
+      MetricName: 'HoursSinceLastSuccessfulSync',
+      Threshold: 48,
+      ComparisonOperator: 'GreaterThanThreshold',
+      TreatMissingData: 'notBreaching',
       Dimensions: Match.absent(),
     });
   });
