@@ -11,6 +11,8 @@ const CDK_VERSION = '2.257.0';
 
 /** Tools a test run needs besides npm packages, installed into `.venv/` by the `tools` task. */
 const CFN_LINT_VERSION = '1.51.0';
+/** botocore's SSM model and ParamValidator check the requests of the API-sync handler (test/api-sync/). */
+const BOTOCORE_VERSION = '1.43.11';
 
 const project = new awscdk.AwsCdkConstructLibrary({
   name: 'cdk-ssm-resource-data-sync',
@@ -54,6 +56,11 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'cdk-nag@^3',
     // test/query: the named queries run in DuckDB over sample data (a prebuilt binary inside the npm package).
     '@duckdb/node-api@1.5.6-r.1',
+    // The inline Lambda handlers (src/api-sync, src/monitor) run on the AWS SDK v3 that the Node.js
+    // runtime ships; these are for their unit tests only (never a dependency of the library).
+    '@aws-sdk/client-ssm@^3',
+    '@aws-sdk/client-cloudwatch@^3',
+    'aws-sdk-client-mock@^4',
   ],
 
   jestOptions: {
@@ -92,10 +99,12 @@ for (const pattern of ['/bench/', '/rosetta/']) {
 // `tools`: non-npm tools the tests run (cfn-lint), in a virtual environment inside the project.
 // Idempotent: a second run costs nothing.
 const tools = project.addTask('tools', {
-  description: 'Install cfn-lint into .venv/ (used by the tests)',
+  description: 'Install cfn-lint and botocore into .venv/ (used by the tests)',
   // projen runs tasks in a portable shell without `test`: let bash do it.
-  exec: `bash -c 'test -x .venv/bin/cfn-lint || { python3 -m venv .venv && .venv/bin/pip install --quiet --disable-pip-version-check cfn-lint==${CFN_LINT_VERSION}; }'`,
+  exec: `bash -c 'test -x .venv/bin/cfn-lint && .venv/bin/pip show botocore 2>/dev/null | grep -qx "Version: ${BOTOCORE_VERSION}" || { python3 -m venv .venv && .venv/bin/pip install --quiet --disable-pip-version-check cfn-lint==${CFN_LINT_VERSION} botocore==${BOTOCORE_VERSION}; }'`,
 });
+// The inline handlers are read from lib/ at synth time (embedded as CloudFormation ZipFile code).
+project.compileTask.exec('bash -c \'mkdir -p lib/api-sync lib/monitor && cp src/api-sync/handler.js lib/api-sync/ && cp src/monitor/handler.js lib/monitor/\'');
 project.testTask.prependSpawn(tools);
 
 // `example`: the main job. Synthesizes the example app in examples/ (which uses the compiled

@@ -99,6 +99,14 @@ export interface SyncDestinationConfig {
    * What the sync must be created after: the bucket policy that lets it write.
    */
   readonly dependencies: IDependable[];
+
+  /**
+   * The AWS Organizations id whose syncs the destination's bucket policy lets write (the statements
+   * AWS documents for organization syncs, needed by destination data sharing).
+   *
+   * @default - the bucket policy grants no organization, or is not managed by this library
+   */
+  readonly organizationId?: string;
 }
 
 /**
@@ -308,13 +316,17 @@ function accountOf(scope: IConstruct): string {
 /** The destination's config for a sync, from resources that write their own policies. */
 function bindToResources(scope: Construct, resources: DestinationResources, problems: string[] = []): SyncDestinationConfig {
   resources.addAccounts([accountOf(scope)]);
-  return bindToBucket(scope, {
-    bucket: resources.bucket,
-    bucketRegion: resources.bucket.env.region,
-    prefix: resources.prefix,
-    encryptionKey: resources.encryptionKey,
-    problems,
-  });
+  const organizationId = resources.writers.organizationId;
+  return {
+    organizationId,
+    ...bindToBucket(scope, {
+      bucket: resources.bucket,
+      bucketRegion: resources.bucket.env.region,
+      prefix: resources.prefix,
+      encryptionKey: resources.encryptionKey,
+      problems,
+    }),
+  };
 }
 
 class NewBucketDestination extends SyncDestination {

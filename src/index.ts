@@ -5,3 +5,5 @@ export * from './source';
 export * from './grants';
 export * from './organization/organization-inventory';
 export * from './query';
+export * from './api-sync/destination-data-sharing';
+export * from './monitor/sync-health-monitor';

@@ -5,6 +5,8 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { CfnResourceDataSync } from 'aws-cdk-lib/aws-ssm';
 import { aws_ssm as ssmRefs } from 'aws-cdk-lib/interfaces';
 import { Construct, IConstruct } from 'constructs';
+import { apiSyncProblems, newApiSync, usesApi } from './api-sync/api-sync';
+import { DestinationDataSharingType } from './api-sync/destination-data-sharing';
 import { registerSync } from './app-checks';
 import { SyncDestination, SyncDestinationConfig } from './destination';
 import { InventoryDataGrants } from './grants';
@@ -92,6 +94,21 @@ export interface ResourceDataSyncProps {
    * @default - none: the sync is a `SyncToDestination` Inventory sync
    */
   readonly source?: SyncSource;
+
+  /**
+   * Destination data sharing (`S3Destination.DestinationDataSharing` of the SSM API): the sync
+   * writes under this account's key prefix of a central bucket that the whole AWS Organization
+   * writes to, tagging each object with the organization's id. Only for a `SyncToDestination`
+   * sync whose bucket policy grants the organization (an `InventoryBucket` or `newBucket()` with
+   * `organizationId`). One such sync per account and Region; it does not fan out (each account
+   * and Region still needs its own sync).
+   *
+   * `AWS::SSM::ResourceDataSync` has no such property: a sync that sets it is made through the SSM
+   * API by a custom resource (see the README, "API-only fields"). Changing it replaces the sync.
+   *
+   * @default - no destination data sharing: the sync is the CloudFormation resource
+   */
+  readonly destinationDataSharing?: DestinationDataSharingType;
 }
 
 /**
@@ -218,9 +235,15 @@ export class ResourceDataSync extends Resource implements IResourceDataSync {
       source = props.source.bind(this);
     }
 
-    this.generatedName = generateName(this, this.syncType, destination, source);
+    // A field CloudFormation lacks: the sync is made through the SSM API (./api-sync), under
+    // another logical id and name (switching creates the new sync before deleting the old one).
+    const api = usesApi(props.destinationDataSharing, source);
+    const apiKey = api ? { destinationDataSharing: props.destinationDataSharing ?? null } : undefined;
+    this.generatedName = generateName(this, this.syncType, destination, source, apiKey);
     const syncName = props.syncName ?? this.generatedName;
-    const resource = new CfnResourceDataSync(this, 'Resource', {
+    const apiOptions = { syncName, syncType: this.syncType, destination, source, destinationDataSharing: props.destinationDataSharing };
+    if (api) problems.push(...apiSyncProblems(this, apiOptions));
+    const resource = api ? newApiSync(this, 'ApiResource', apiOptions) : new CfnResourceDataSync(this, 'Resource', {
       syncName,
       syncType: this.syncType,
       s3Destination: destination?.s3Destination,
@@ -321,7 +344,9 @@ class ImportedSync extends Resource implements IResourceDataSync {
  * deploys as a clean replacement: CloudFormation creates the new sync before it deletes the old
  * one, and a sync's name is its identity. A source's Regions and OUs change in place: not hashed.
  */
-function generateName(sync: ResourceDataSync, syncType: SyncType, destination?: SyncDestinationConfig, source?: SyncSourceConfig): string {
+function generateName(
+  sync: ResourceDataSync, syncType: SyncType, destination?: SyncDestinationConfig, source?: SyncSourceConfig, api?: object,
+): string {
   const stack = Stack.of(sync);
   const bucket = destination?.bucket.node.defaultChild;
   const replacing = {
@@ -331,6 +356,8 @@ function generateName(sync: ResourceDataSync, syncType: SyncType, destination?: 
     bucketName: bucket instanceof s3.CfnBucket ? stack.resolve(bucket.bucketName) ?? null : undefined,
     sourceType: source?.syncSource.sourceType,
     organizationSourceType: source && stack.resolve(source.syncSource.awsOrganizationsSource)?.organizationSourceType,
+    // Only for a sync made through the API (left out otherwise: the names of other syncs stay).
+    api,
   };
   const suffix = hash(JSON.stringify(replacing)).slice(0, 8).toLowerCase();
   const base = Names.uniqueResourceName(sync, { maxLength: MAX_SYNC_NAME_LENGTH - suffix.length - 1, separator: '-' });

@@ -1,7 +1,7 @@
 import { Token } from 'aws-cdk-lib';
 import { CfnResourceDataSync } from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
-import { checkOrganizationalUnits, checkRegionList, warnUnknownRegions } from './validation';
+import { checkOptionalBoolean, checkOrganizationalUnits, checkRegionList, warnUnknownRegions } from './validation';
 
 /**
  * The Regions a `SyncFromSource` resource data sync aggregates.
@@ -18,6 +18,22 @@ export interface SyncSourceOptions {
    * @default false
    */
   readonly includeFutureRegions?: boolean;
+
+  /**
+   * Turn on all OpsData sources of Explorer in the source Regions and accounts
+   * (`SyncSource.EnableAllOpsDataSources` of the SSM API), as the console does when it creates an
+   * organization sync. Systems Manager then calls the APIs of the services behind each source, and
+   * **you are charged for those calls** (User Guide, Explorer). Deleting the sync does not turn the
+   * sources off: do that in Explorer's settings.
+   *
+   * `AWS::SSM::ResourceDataSync` has no such property: a sync that sets it (`true` or `false`) is
+   * made through the SSM API by a custom resource (see the README, "API-only fields"). Changing it
+   * later updates the sync in place.
+   *
+   * @default - not set: the sync is the CloudFormation resource, and the API's default applies
+   * (no OpsData source is turned on by the sync)
+   */
+  readonly enableAllOpsDataSources?: boolean;
 }
 
 /**
@@ -28,6 +44,13 @@ export interface SyncSourceConfig {
    * The `SyncSource` property of `AWS::SSM::ResourceDataSync`.
    */
   readonly syncSource: CfnResourceDataSync.SyncSourceProperty;
+
+  /**
+   * `SyncSource.EnableAllOpsDataSources` of the SSM API (not in CloudFormation).
+   *
+   * @default - not set
+   */
+  readonly enableAllOpsDataSources?: boolean;
 }
 
 /**
@@ -101,13 +124,14 @@ class RegionsSource extends SyncSource {
   }
 
   public bind(scope: Construct): SyncSourceConfig {
-    const { regions, includeFutureRegions } = this.options;
+    const { regions, includeFutureRegions, enableAllOpsDataSources } = this.options;
     const organizationalUnits = this.organization?.organizationalUnits;
     warnUnknownRegions(scope, regions, 'source regions');
     scope.node.addValidation({
       validate: () => [
         ...checkRegionList(regions, 'source regions'),
         ...(organizationalUnits ? checkOrganizationalUnits(organizationalUnits, 'source organizationalUnits') : []),
+        ...checkOptionalBoolean(enableAllOpsDataSources, 'source enableAllOpsDataSources'),
       ],
     });
     return {
@@ -117,6 +141,7 @@ class RegionsSource extends SyncSource {
         includeFutureRegions,
         awsOrganizationsSource: this.organization,
       },
+      enableAllOpsDataSources,
     };
   }
 }

@@ -207,6 +207,12 @@ export function checkOneOf(value: unknown, allowed: readonly string[], property:
   return [`${property} ${show(String(value))} is not one of ${allowed.map(show).join(', ')}. ${fix}`];
 }
 
+/** A boolean, for JavaScript callers whom no type checks (a string "false" would be true). */
+export function checkOptionalBoolean(value: unknown, property: string): string[] {
+  if (value === undefined || typeof value === 'boolean' || Token.isUnresolved(value)) return [];
+  return [`${property} ${show(String(value))} is not a boolean. Use true or false (not a string), or leave it out.`];
+}
+
 /** The KMS key must be in the bucket's Region. Judged only when both Regions are known. */
 export function checkKeyRegion(keyRegion: string | undefined, bucketRegion: string | undefined, property: string): string[] {
   if (keyRegion === undefined || bucketRegion === undefined) return [];

@@ -13,7 +13,7 @@ function cfnLintCommand(): string {
 }
 
 /** Lints CloudFormation templates; returns cfn-lint's exit code and what it printed. */
-export function cfnLint(templateFiles: string[]): { status: number | null; output: string } {
-  const result = spawnSync(cfnLintCommand(), ['--format', 'parseable', '--', ...templateFiles], { encoding: 'utf-8' });
+export function cfnLint(templateFiles: string[], options: string[] = []): { status: number | null; output: string } {
+  const result = spawnSync(cfnLintCommand(), ['--format', 'parseable', ...options, '--', ...templateFiles], { encoding: 'utf-8' });
   return { status: result.status, output: `${result.stdout}${result.stderr}` };
 }

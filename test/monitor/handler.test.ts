@@ -1,0 +1,145 @@
+import * as path from 'path';
+import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import { ListResourceDataSyncCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { mockClient } from 'aws-sdk-client-mock';
+import { loadInlineHandler } from '../inline-handler';
+
+/*
+ * The sync health monitor's handler (src/monitor/handler.js), run from the text embedded in the
+ * template, against mocked SSM and CloudWatch clients.
+ */
+const ssm = mockClient(SSMClient);
+const cw = mockClient(CloudWatchClient);
+const handler = loadInlineHandler(path.join(__dirname, '..', '..', 'src', 'monitor'));
+const sleeps: number[] = [];
+handler.sleep = async (ms: number) => { sleeps.push(ms); };
+
+const NOW = Date.parse('2026-06-01T12:00:00Z');
+const hoursAgo = (h: number) => new Date(NOW - h * 3600_000);
+
+function syncs(toDestination: any[], fromSource: any[] = []): void {
+  ssm.on(ListResourceDataSyncCommand, { SyncType: 'SyncToDestination' }).resolves({ ResourceDataSyncItems: toDestination });
+  ssm.on(ListResourceDataSyncCommand, { SyncType: 'SyncFromSource' }).resolves({ ResourceDataSyncItems: fromSource });
+}
+
+function published(): any[] {
+  return cw.commandCalls(PutMetricDataCommand).flatMap(c => c.args[0].input.MetricData!.map(d => ({ ...d, Namespace: c.args[0].input.Namespace })));
+}
+
+function metric(name: string, syncName?: string): any {
+  return published().find(d => d.MetricName === name && (syncName === undefined ? !d.Dimensions : d.Dimensions?.[0]?.Value === syncName));
+}
+
+beforeEach(() => {
+  ssm.reset();
+  cw.reset();
+  sleeps.length = 0;
+  jest.useFakeTimers({ now: NOW, doNotFake: ['setTimeout', 'setImmediate', 'nextTick'] });
+  process.env.NAMESPACE = 'ResourceDataSync';
+  process.env.SYNC_NAMES = '';
+  process.env.PER_SYNC = 'false';
+});
+afterEach(() => jest.useRealTimers());
+
+test('success: 0 failed, hours since the last successful sync', async () => {
+  syncs([{ SyncName: 'inventory', LastStatus: 'Successful', LastSuccessfulSyncTime: hoursAgo(2), SyncCreatedTime: hoursAgo(100) }]);
+  const result = await handler.handler();
+  expect(published()).toEqual([
+    { Namespace: 'ResourceDataSync', MetricName: 'FailedSyncs', Value: 0, Unit: 'Count' },
+    { Namespace: 'ResourceDataSync', MetricName: 'HoursSinceLastSuccessfulSync', Value: 2, Unit: 'None' },
+  ]);
+  expect(result.syncs).toEqual([{ name: 'inventory', type: 'SyncToDestination', status: 'Successful', failed: false, hours: 2 }]);
+  expect(ssm.commandCalls(ListResourceDataSyncCommand).map(c => c.args[0].input)).toEqual([
+    { SyncType: 'SyncToDestination', MaxResults: 50 }, { SyncType: 'SyncFromSource', MaxResults: 50 },
+  ]);
+});
+
+test('failure: counted, and the staleness goes on from the last success', async () => {
+  syncs([
+    { SyncName: 'inventory', LastStatus: 'Failed', LastSyncStatusMessage: 'S3 write failed', LastSuccessfulSyncTime: hoursAgo(30) },
+    { SyncName: 'other', LastStatus: 'Successful', LastSuccessfulSyncTime: hoursAgo(1) },
+  ]);
+  await handler.handler();
+  expect(metric('FailedSyncs').Value).toBe(1);
+  expect(metric('HoursSinceLastSuccessfulSync').Value).toBe(30);
+});
+
+test('in progress: not failed', async () => {
+  syncs([{ SyncName: 'inventory', LastStatus: 'InProgress', LastSuccessfulSyncTime: hoursAgo(5) }]);
+  await handler.handler();
+  expect(metric('FailedSyncs').Value).toBe(0);
+  expect(metric('HoursSinceLastSuccessfulSync').Value).toBe(5);
+});
+
+test('never synced: stale since its creation', async () => {
+  syncs([{ SyncName: 'inventory', SyncCreatedTime: hoursAgo(50) }]);
+  const result = await handler.handler();
+  expect(metric('FailedSyncs').Value).toBe(0);
+  expect(metric('HoursSinceLastSuccessfulSync').Value).toBe(50);
+  expect(result.syncs[0].status).toBe('None');
+});
+
+test('Explorer syncs: failed by status or an organization state that cannot sync; no staleness', async () => {
+  syncs([], [
+    { SyncName: 'ops', SyncSource: { SourceType: 'AwsOrganizations', State: 'TrustedAccessDisabled' } },
+    { SyncName: 'ops2', LastStatus: 'Failed' },
+    { SyncName: 'ops3' },
+  ]);
+  await handler.handler();
+  expect(metric('FailedSyncs').Value).toBe(2);
+  expect(metric('HoursSinceLastSuccessfulSync')).toBeUndefined();
+});
+
+test('paging: every page of both types', async () => {
+  ssm.on(ListResourceDataSyncCommand, { SyncType: 'SyncToDestination', NextToken: undefined }).resolves({ ResourceDataSyncItems: [{ SyncName: 'a', LastStatus: 'Failed' }], NextToken: 't1' });
+  ssm.on(ListResourceDataSyncCommand, { SyncType: 'SyncToDestination', NextToken: 't1' }).resolves({ ResourceDataSyncItems: [{ SyncName: 'b', LastStatus: 'Failed' }] });
+  ssm.on(ListResourceDataSyncCommand, { SyncType: 'SyncFromSource' }).resolves({ ResourceDataSyncItems: [{ SyncName: 'c', LastStatus: 'Failed' }] });
+  await handler.handler();
+  expect(ssm.commandCalls(ListResourceDataSyncCommand).map(c => [c.args[0].input.SyncType, c.args[0].input.NextToken]))
+    .toEqual([['SyncToDestination', undefined], ['SyncToDestination', 't1'], ['SyncFromSource', undefined]]);
+  expect(metric('FailedSyncs').Value).toBe(3);
+});
+
+test('throttling: retried with backoff, then published', async () => {
+  const throttled = Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+  ssm.on(ListResourceDataSyncCommand).rejectsOnce(throttled).rejectsOnce(throttled).resolves({ ResourceDataSyncItems: [] });
+  cw.on(PutMetricDataCommand).rejectsOnce(Object.assign(new Error('slow down'), { name: 'Throttling' })).resolves({});
+  await handler.handler();
+  expect(sleeps).toEqual([500, 1000, 500]);
+  expect(cw.commandCalls(PutMetricDataCommand)).toHaveLength(2);
+});
+
+test('throttling that does not stop, or another error, fails the run (no data: the failed alarm goes off)', async () => {
+  ssm.on(ListResourceDataSyncCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
+  await expect(handler.handler()).rejects.toThrow('Rate exceeded');
+  expect(sleeps).toEqual([500, 1000, 2000, 4000]);
+  ssm.reset();
+  ssm.on(ListResourceDataSyncCommand).rejects(Object.assign(new Error('denied'), { name: 'AccessDeniedException' }));
+  await expect(handler.handler()).rejects.toThrow('denied');
+  expect(cw.calls()).toHaveLength(0);
+});
+
+test('watched syncs only; a watched sync that is gone counts as failed; per-sync metrics', async () => {
+  process.env.SYNC_NAMES = JSON.stringify(['inventory', 'deleted']);
+  process.env.PER_SYNC = 'true';
+  process.env.NAMESPACE = 'Custom/Syncs';
+  syncs([
+    { SyncName: 'inventory', LastStatus: 'Successful', LastSuccessfulSyncTime: hoursAgo(3) },
+    { SyncName: 'not-watched', LastStatus: 'Failed' },
+  ]);
+  const result = await handler.handler();
+  expect(result.missing).toEqual(['deleted']);
+  expect(published()).toEqual([
+    { Namespace: 'Custom/Syncs', MetricName: 'FailedSyncs', Value: 1, Unit: 'Count' },
+    { Namespace: 'Custom/Syncs', MetricName: 'HoursSinceLastSuccessfulSync', Value: 3, Unit: 'None' },
+    { Namespace: 'Custom/Syncs', MetricName: 'SyncFailed', Dimensions: [{ Name: 'SyncName', Value: 'inventory' }], Value: 0, Unit: 'Count' },
+    { Namespace: 'Custom/Syncs', MetricName: 'HoursSinceLastSuccessfulSync', Dimensions: [{ Name: 'SyncName', Value: 'inventory' }], Value: 3, Unit: 'None' },
+    { Namespace: 'Custom/Syncs', MetricName: 'SyncFailed', Dimensions: [{ Name: 'SyncName', Value: 'deleted' }], Value: 1, Unit: 'Count' },
+  ]);
+});
+
+test('no sync at all: 0 failed, no staleness metric', async () => {
+  syncs([]);
+  await handler.handler();
+  expect(published()).toEqual([{ Namespace: 'ResourceDataSync', MetricName: 'FailedSyncs', Value: 0, Unit: 'Count' }]);
+});
