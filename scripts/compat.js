@@ -5,6 +5,7 @@
  *
  *   npx projen test:compat                              # the versions in .projenrc.ts
  *   CDK_COMPAT_VERSIONS="2.230.0 2.276.0" npx projen test:compat
+ *   node scripts/compat.js 2.270.0 -- test/acknowledge.test.ts     # jest arguments after --
  *
  * For each version: aws-cdk-lib@<version> is installed into build/compat/<version>/ (once), src/ is
  * type-checked against it with the library's own compiler options (tsc --noEmit on a copy of src/
@@ -35,7 +36,9 @@ const os = require('os');
 const path = require('path');
 
 const root = path.join(__dirname, '..');
-const versions = (process.env.CDK_COMPAT_VERSIONS || process.argv.slice(2).join(' ')).split(/[\s,]+/).filter(Boolean);
+const dash = process.argv.indexOf('--');
+const jestArgs = dash < 0 ? [] : process.argv.slice(dash + 1);
+const versions = (process.env.CDK_COMPAT_VERSIONS || process.argv.slice(2, dash < 0 ? undefined : dash).join(' ')).split(/[\s,]+/).filter(Boolean);
 if (versions.length === 0) throw new Error('no aws-cdk-lib version: give them as arguments or in CDK_COMPAT_VERSIONS');
 const devVersion = require(path.join(root, 'node_modules', 'aws-cdk-lib', 'package.json')).version;
 const devFlags = require(path.join(root, 'node_modules', 'aws-cdk-lib', 'cx-api')).CURRENTLY_RECOMMENDED_FLAGS;
@@ -116,4 +119,4 @@ fs.writeFileSync(config, JSON.stringify({
   testTimeout: 120_000,
   reporters: ['default', ['jest-junit', { outputDirectory: 'test-reports', outputName: 'junit-compat.xml', suiteNameTemplate: '{displayName} {filepath}' }]],
 }, undefined, 2));
-run(path.join(root, 'node_modules', '.bin', 'jest'), ['--ci', '--coverage=false', '--maxWorkers=2', '--config', config]);
+run(path.join(root, 'node_modules', '.bin', 'jest'), ['--ci', '--coverage=false', '--maxWorkers=2', '--config', config, ...jestArgs]);
