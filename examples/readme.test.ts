@@ -11,7 +11,8 @@ import * as path from 'path';
  * - an app (it calls `app.synth()`): written into a folder laid out as `cdk init app` lays it out
  *   (app.py, or a Maven project with the class under src/main/java and the pom's exec mainClass),
  *   with the `cdk.json` `cdk init` writes, and synthesized by the real CDK CLI: `cdk synth`;
- * - a test (pytest `def test_`, or JUnit `@Test`): run with pytest, or `mvn test`.
+ * - a test (pytest `def test_`, or JUnit `@Test`): run with pytest, or `mvn test` (in the Maven
+ *   project of the Java app, as a user's tests are).
  * The ```tsx block (the jest example, which jsii-rosetta would otherwise translate into the Python
  * and Java READMEs) is run with jest the same way.
  *
@@ -131,10 +132,18 @@ function javaFile(code: string): { file: string; className: string } {
   return { file: path.join(...(pkg ? pkg.split('.') : []), `${cls}.java`), className: pkg ? `${pkg}.${cls}` : cls };
 }
 
+/**
+ * A new folder for a block. The Java blocks share one Maven project, as a user's app and its tests
+ * do (one compile, one dependency resolution).
+ */
+const made = new Set<string>();
 function folder(b: Block): string {
-  const dir = path.join(work, `${b.language}-line-${b.line}`);
-  fs.rmSync(dir, { recursive: true, force: true });
-  fs.mkdirSync(dir, { recursive: true });
+  const dir = path.join(work, b.language === 'java' ? 'java' : `${b.language}-line-${b.line}`);
+  if (!made.has(dir)) {
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.mkdirSync(dir, { recursive: true });
+    made.add(dir);
+  }
   return dir;
 }
 
@@ -179,7 +188,7 @@ describe.each(complete.filter(b => kind(b) !== 'neither').map(b => [name(b), b] 
         fs.writeFileSync(path.join(dir, 'cdk.json'), JSON.stringify({ app: 'mvn -e -q compile exec:java' }));
         expect(cdkSynth(dir).join('\n')).toContain('AWS::SSM::ResourceDataSync');
       } else {
-        fs.writeFileSync(path.join(dir, 'pom.xml'), pom('none'));
+        if (!fs.existsSync(path.join(dir, 'pom.xml'))) fs.writeFileSync(path.join(dir, 'pom.xml'), pom('none'));
         expect(run('mvn', ['-B', `-Dmaven.repo.local=${m2}`, 'test'], { cwd: dir })).toMatch(/Tests run: [1-9]\d*, Failures: 0, Errors: 0/);
       }
     } else {
