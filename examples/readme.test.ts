@@ -75,8 +75,8 @@ const name = (b: Block) => `${b.language} ${kind(b)} (README.md line ${b.line})`
 /** aws-cdk-lib of the example apps: what build/python-venv and build/m2 already hold. */
 const CDK_LIB_VERSION = /<artifactId>aws-cdk-lib<\/artifactId>\s*<version>([^<]+)</.exec(fs.readFileSync(path.join(root, 'examples', 'java', 'pom.xml'), 'utf-8'))![1];
 
-/** A plugin's version in examples/java/pom.xml. */
-function pluginVersion(artifact: string): string {
+/** A dependency's or plugin's version in examples/java/pom.xml. */
+function pomVersion(artifact: string): string {
   const examplePom = fs.readFileSync(path.join(root, 'examples', 'java', 'pom.xml'), 'utf-8');
   return new RegExp(`<artifactId>${artifact}</artifactId>\\s*<version>([^<]+)<`).exec(examplePom)![1];
 }
@@ -114,11 +114,11 @@ function pom(mainClass: string): string {
   const result = template
     .replace(/%name%/g, 'readme-app')
     .replace('%cdk-version%', CDK_LIB_VERSION)
-    .replace('%constructs-version%', '[10.0.0,11.0.0)')
+    .replace('%constructs-version%', pomVersion('constructs'))
     .replace(/<mainClass>[^<]*<\/mainClass>/, `<mainClass>${mainClass}</mainClass>`)
-    // The plugin versions of examples/java/pom.xml, which CI has downloaded already.
-    .replace(/(<artifactId>maven-compiler-plugin<\/artifactId>\s*<version>)[^<]*/, `$1${pluginVersion('maven-compiler-plugin')}`)
-    .replace(/(<artifactId>exec-maven-plugin<\/artifactId>\s*<version>)[^<]*/, `$1${pluginVersion('exec-maven-plugin')}`)
+    // The versions of examples/java/pom.xml, which CI has downloaded already.
+    .replace(/(<artifactId>maven-compiler-plugin<\/artifactId>\s*<version>)[^<]*/, `$1${pomVersion('maven-compiler-plugin')}`)
+    .replace(/(<artifactId>exec-maven-plugin<\/artifactId>\s*<version>)[^<]*/, `$1${pomVersion('exec-maven-plugin')}`)
     .replace(/(\n\s*<\/plugins>)/, `\n${xml('maven-surefire-plugin')}$1`)
     .replace(/(\n\s*<\/dependencies>)/, `\n${xml('cdk-ssm-resource-data-sync')}$1`);
   expect(result).not.toMatch(/%[\w.-]+%/);
