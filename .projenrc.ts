@@ -1,13 +1,23 @@
 import { awscdk, javascript } from 'projen';
 
 /**
- * aws-cdk-lib floor for users (peer dependency) and the version we develop against.
- * 2.257.0 is the oldest release on which the whole toolchain used here installs and passes
- * together: cdk-nag 3 (`Validations.of(...).addPlugins`), `@aws-cdk/integ-tests-alpha` 2.245 and
- * integ-runner 2.197 (which cannot read the cloud assembly of aws-cdk-lib >= 2.258).
- * See README "Compatibility".
+ * aws-cdk-lib floor for users (the peer dependency `^CDK_FLOOR`): the oldest release whose APIs the
+ * construct uses. `aws-cdk-lib/interfaces` (`aws_ssm.IResourceDataSyncRef`, which
+ * `IResourceDataSync` extends) first ships in 2.224.0; 2.223.0 does not compile src/. Found by
+ * `CDK_COMPAT_VERSIONS=... npx projen test:compat`. See README "Compatibility".
  */
-const CDK_VERSION = '2.257.0';
+const CDK_FLOOR = '2.224.0';
+
+/**
+ * The aws-cdk-lib we develop and test against (devDependency). 2.257.0 is the oldest release on which
+ * the whole test toolchain installs and passes together: cdk-nag 3 (`Validations.of(...).addPlugins`),
+ * `@aws-cdk/integ-tests-alpha` 2.245 and integ-runner 2.197 (which cannot read the cloud assembly of
+ * aws-cdk-lib >= 2.258).
+ */
+const CDK_DEV_VERSION = '2.257.0';
+
+/** The newest aws-cdk-lib that `test:compat` checks (with CDK_FLOOR), in CI. */
+const CDK_NEWEST = '2.276.0';
 
 /** Tools a test run needs besides npm packages, installed into `.venv/` by the `tools` task. */
 const CFN_LINT_VERSION = '1.51.0';
@@ -28,7 +38,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
   packageManager: javascript.NodePackageManager.NPM,
   minNodeVersion: '20.16.0',
 
-  cdkVersion: CDK_VERSION,
+  cdkVersion: CDK_FLOOR,
+  // The dev dependency is CDK_DEV_VERSION, not the floor (below).
+  peerDependencyOptions: { pinnedDevDependency: false },
   constructsVersion: '10.5.1',
   jsiiVersion: '~6.0.0',
   typescriptVersion: '~6.0.0',
@@ -51,6 +63,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
   experimentalIntegRunner: true,
 
   devDeps: [
+    `aws-cdk-lib@${CDK_DEV_VERSION}`,
+    'constructs@10.5.1',
+    // The CDK CLI: the README's Python and Java examples are run with `cdk synth` (test:languages).
+    'aws-cdk@^2.1148.1',
     'fast-check@^4',
     'ajv@^8',
     'cdk-nag@^3',
@@ -76,7 +92,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
 });
 
 // experimentalIntegRunner asks for @latest of both. Pin them: the alpha's peer range must accept
-// CDK_VERSION, and integ-runner after 2.197 is not known to read this aws-cdk-lib's cloud assembly.
+// CDK_DEV_VERSION, and integ-runner after 2.197 is not known to read this aws-cdk-lib's cloud assembly.
 for (const name of ['@aws-cdk/integ-runner', '@aws-cdk/integ-tests-alpha']) {
   project.deps.removeDependency(name);
 }
@@ -92,7 +108,7 @@ project.tasks.tryFind('integ:update')!.reset(`integ-runner --language typescript
 for (const pattern of ['/examples/', 'cdk.out/', 'cdk.json', '/.ci/', '/.venv/', '/build/', '/docs/']) {
   project.addPackageIgnore(pattern);
 }
-for (const pattern of ['/bench/', '/rosetta/']) {
+for (const pattern of ['/bench/', '/rosetta/', '/scripts/']) {
   project.addPackageIgnore(pattern);
 }
 
@@ -135,9 +151,22 @@ project.eslint?.addLintPattern('bench');
 // must give the same templates (examples/cross-language.test.ts). Run by .ci/run.
 // Maven's downloads for packaging go to build/m2 (shared with the Java example), not ~/.m2.
 project.tasks.tryFind('package:java')!.reset('jsii-pacmak -v --target java --maven-local-repository build/m2');
+// jsii-pacmak translates the TypeScript examples (README, docstrings, Javadoc) from the tablet that
+// `rosetta` writes (.jsii.tabl.json); without it they ship untranslated under python/java fences.
+// So every packaging task translates first (a second run in one build reuses the tablet: ~2 s).
+for (const name of ['package:python', 'package:java']) {
+  project.tasks.tryFind(name)!.prependSpawn(rosetta);
+}
+
+// `test:compat`: src/ compiled and the jest unit tests run against the aws-cdk-lib floor and the
+// newest aws-cdk-lib (scripts/compat.js; CDK_COMPAT_VERSIONS="a b" for others). Run by .ci/run.
+project.addTask('test:compat', {
+  description: `Compile src/ and run the unit tests against aws-cdk-lib ${CDK_FLOOR} and ${CDK_NEWEST} (or $CDK_COMPAT_VERSIONS)`,
+  exec: `node scripts/compat.js ${CDK_FLOOR} ${CDK_NEWEST}`,
+});
 
 const languages = project.addTask('test:languages', {
-  description: 'Package for Python and Java, then check the Python and Java example apps against TypeScript',
+  description: 'Package for Python and Java, check the example apps against TypeScript, and run the README\'s Python and Java examples with the CDK CLI',
   env: { JEST_JUNIT_OUTPUT_NAME: 'junit-languages.xml' },
 });
 languages.spawn(project.compileTask);
