@@ -1,4 +1,4 @@
-import { App, Stack, StackProps } from 'aws-cdk-lib';
+import { App, Stack, StackProps, Validations } from 'aws-cdk-lib';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 
 /** An app with the feature flags `cdk init` gives a new project. */
@@ -20,3 +20,9 @@ export function synthErrors(stack: Stack): string {
     return (e as Error).message;
   }
 }
+
+/**
+ * For cdk-nag tests: cdk-nag 3 needs aws-cdk-lib's `Validations` (2.257 and later), so they are
+ * skipped where it is missing (the aws-cdk-lib floor, in `npx projen test:compat`).
+ */
+export const testWithNag = (Validations as unknown) === undefined ? test.skip : test;

@@ -11,7 +11,7 @@ import {
 import { MAX_INLINE_CODE, inlineHandlerCode } from '../../src/inline-code';
 import { cfnLint } from '../cfn-lint';
 import { schemaErrors } from '../schema';
-import { newApp, synthErrors } from '../util';
+import { newApp, synthErrors, testWithNag } from '../util';
 
 const env = { account: '111122223333', region: 'us-east-1' };
 const ORG = 'o-a1b2c3d4e5';
@@ -176,7 +176,7 @@ const API_HANDLER_ACKNOWLEDGMENTS = [
   { id: 'AwsSolutions-L1', reason: 'The inline handler is pinned to Node.js 22 (supported until 2027-04-30), the runtime its tests and size limit are checked for.' },
 ];
 
-test('cdk-nag: IAM5 (wildcards with reasons) and L1 (pinned runtime) only, acknowledged', () => {
+testWithNag('cdk-nag: IAM5 (wildcards with reasons) and L1 (pinned runtime) only, acknowledged', () => {
   const stack = stackWith({ destinationDataSharing: DDS, destination: SyncDestination.fromBucketName('central-inventory', { region: 'us-east-1' }) });
   const findings = () => new AwsSolutionsChecks().validateScope(stack).violations
     .flatMap(v => v.violatingResources.map(r => `${v.ruleName} ${r.locations?.[0] ?? ''}`));

@@ -8,7 +8,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { ResourceDataSync, SyncHealthMonitor, SyncHealthMonitorProps } from '../../src';
 import { MAX_INLINE_CODE, inlineHandlerCode } from '../../src/inline-code';
 import { cfnLint } from '../cfn-lint';
-import { newApp, synthErrors } from '../util';
+import { newApp, synthErrors, testWithNag } from '../util';
 
 const env = { account: '111122223333', region: 'us-east-1' };
 
@@ -108,7 +108,7 @@ test('asset-free: synthesizes with the BootstraplessSynthesizer (a StackSet memb
   fs.rmSync(app.outdir, { recursive: true, force: true });
 });
 
-test('cdk-nag: IAM5 (actions without resource types) and L1 (pinned runtime) only, acknowledged with reasons', () => {
+testWithNag('cdk-nag: IAM5 (actions without resource types) and L1 (pinned runtime) only, acknowledged with reasons', () => {
   const { stack, monitor } = monitorStack();
   const findings = () => new AwsSolutionsChecks().validateScope(stack).violations
     .flatMap(v => v.violatingResources.map(r => `${v.ruleName} ${r.locations?.[0] ?? ''}`));

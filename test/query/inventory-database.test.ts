@@ -11,7 +11,7 @@ import {
 } from '../../src';
 import { cfnLint } from '../cfn-lint';
 import { schemaErrors } from '../schema';
-import { newApp, synthErrors } from '../util';
+import { newApp, synthErrors, testWithNag } from '../util';
 
 const ENV = { account: '111122223333', region: 'us-east-1' };
 const NEW_TYPES = ['AWS::Glue::Database', 'AWS::Glue::Table', 'AWS::Athena::WorkGroup', 'AWS::Athena::NamedQuery'];
@@ -141,7 +141,7 @@ test('cfn-lint finds nothing in the three templates', () => {
  * cdk-nag AwsSolutions: the query layer adds no finding of its own but S1 (the results bucket has no
  * server access logs unless resultsServerAccessLogsBucket is given), acknowledged with its reason.
  */
-test.each(Object.keys(CASES))('cdk-nag: %s has nothing beyond S1 (acknowledged)', name => {
+testWithNag.each(Object.keys(CASES))('cdk-nag: %s has nothing beyond S1 (acknowledged)', name => {
   const { stack, database } = CASES[name]();
   const findings = () => new AwsSolutionsChecks().validateScope(stack).violations
     .flatMap(v => v.violatingResources.map(r => `${v.ruleName} ${r.locations?.[0] ?? ''}`));
