@@ -39,7 +39,7 @@ function templates(outdir: string): Record<string, string> {
 }
 
 const outdir = (language: string) => fs.mkdtempSync(path.join(os.tmpdir(), `rds-${language}-`));
-const STACKS = ['CentralInventoryStack', 'ExistingBucketStack', 'InventoryStack', 'MemberInventoryStack', 'OrganizationOpsDataStack'];
+const STACKS = ['CentralInventoryStack', 'ExistingBucketStack', 'InventoryStack', 'MemberInventoryStack', 'OrganizationInventoryStack', 'OrganizationOpsDataStack'];
 let typescript: Record<string, string>;
 
 beforeAll(() => {
@@ -58,7 +58,7 @@ test('Python: the app on the built wheel synthesizes the same templates as TypeS
   run(python, ['-m', 'pip', 'install', '--quiet', '-r', 'examples/python/requirements.txt']);
   run(python, ['-m', 'pip', 'install', '--quiet', '--force-reinstall', '--no-deps', path.join('dist', 'python', wheel!)]);
   const out = outdir('python');
-  expect(run(python, ['app.py'], { cwd: path.join(root, 'examples', 'python'), env: { ...env, CDK_OUTDIR: out } })).toContain('Synthesized 5 stacks');
+  expect(run(python, ['app.py'], { cwd: path.join(root, 'examples', 'python'), env: { ...env, CDK_OUTDIR: out } })).toContain('Synthesized 6 stacks');
   const python_ = templates(out);
   expect(Object.keys(python_).sort()).toEqual(STACKS);
   for (const stack of STACKS) expect({ stack, template: python_[stack] }).toEqual({ stack, template: typescript[stack] });
@@ -72,7 +72,7 @@ test('Java: the app on the built jar synthesizes the same templates as TypeScrip
   run('mvn', [...maven, 'install:install-file', `-Dfile=${jar}`, `-DpomFile=${path.join(dir, 'cdk-ssm-resource-data-sync-0.0.0.pom')}`]);
   const out = outdir('java');
   expect(run('mvn', [...maven, 'compile', 'exec:java'], { cwd: path.join(root, 'examples', 'java'), env: { ...env, CDK_OUTDIR: out } }))
-    .toContain('Synthesized 5 stacks');
+    .toContain('Synthesized 6 stacks');
   const java = templates(out);
   expect(Object.keys(java).sort()).toEqual(STACKS);
   for (const stack of STACKS) expect({ stack, template: java[stack] }).toEqual({ stack, template: typescript[stack] });

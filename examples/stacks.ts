@@ -7,7 +7,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { ResourceDataSync, SyncDestination, SyncSource } from '../lib';
+import { InventoryDatabase, OrganizationInventory, ResourceDataSync, SyncDestination, SyncHealthMonitor, SyncSource } from '../lib';
 
 /** 1. Inventory to a new encrypted bucket: zero configuration, plus a reader role. */
 export class InventoryStack extends Stack {
@@ -88,6 +88,29 @@ export class MemberInventoryStack extends Stack {
   }
 }
 
+/**
+ * 5. The whole organization from the management account: a StackSet puts a sync in every account
+ * and Region, the central bucket is queryable with Athena, Explorer aggregates OpsData with every
+ * OpsData source on (an API-only field), and an alarm watches the syncs of this account.
+ */
+export class OrganizationInventoryStack extends Stack {
+  constructor(scope: Construct, id: string, props?: StackProps) {
+    super(scope, id, props);
+    const organization = new OrganizationInventory(this, 'Organization', {
+      organizationId: 'o-a1b2c3d4e5',
+      organizationalUnits: ['r-ab12'],
+      regions: ['us-east-1', 'eu-west-1'],
+      bucketName: 'org-inventory-333333333333-us-east-1',
+      prefix: 'inventory',
+    });
+    new InventoryDatabase(this, 'Query', { inventoryBucket: organization.destination });
+    const opsData = new ResourceDataSync(this, 'OpsData', {
+      source: SyncSource.entireOrganization({ regions: ['us-east-1', 'eu-west-1'], enableAllOpsDataSources: true }),
+    });
+    new SyncHealthMonitor(this, 'SyncHealth', { syncs: [organization.deployingAccountSync!, opsData] });
+  }
+}
+
 /** Every example stack, in one app. */
 export function addExampleStacks(app: App): Stack[] {
   const central = { account: '111111111111', region: 'us-east-1' };
@@ -103,5 +126,6 @@ export function addExampleStacks(app: App): Stack[] {
       // The central stack's KeyArn output, once it is deployed (a key id is known only then).
       centralKeyArn: app.node.tryGetContext('centralKeyArn') ?? 'arn:aws:kms:us-east-1:111111111111:key/00000000-0000-0000-0000-000000000000',
     }),
+    new OrganizationInventoryStack(app, 'OrganizationInventoryStack', { env: { account: '333333333333', region: 'us-east-1' } }),
   ];
 }

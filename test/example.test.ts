@@ -18,14 +18,16 @@ test('the example app synthesizes its stacks and cfn-lint finds nothing in them'
   });
   // stderr carries aws-cdk-lib's report of warnings (the member stack's bucketPolicyNotManaged).
   expect({ status: run.status, stderr: run.stderr }).toMatchObject({ status: 0 });
-  expect(run.stdout).toContain('Synthesized 5 stacks');
+  expect(run.stdout).toContain('Synthesized 6 stacks');
 
   const templates = fs.readdirSync(outdir).filter(f => f.endsWith('.template.json')).map(f => path.join(outdir, f));
   expect(templates.map(f => path.basename(f)).sort()).toEqual([
     'CentralInventoryStack.template.json', 'ExistingBucketStack.template.json', 'InventoryStack.template.json',
-    'MemberInventoryStack.template.json', 'OrganizationOpsDataStack.template.json',
+    'MemberInventoryStack.template.json', 'OrganizationInventoryStack.template.json', 'OrganizationOpsDataStack.template.json',
   ]);
-  const { status, output } = cfnLint(templates);
+  // W3005: aws-cdk-lib's lambda.Function (the API-sync and monitor handlers) repeats its role in
+  // DependsOn, which its GetAtt already orders; the only warning, and not this library's template.
+  const { status, output } = cfnLint(templates, ['--ignore-checks', 'W3005']);
   expect(output).toBe('');
   expect(status).toBe(0);
 });

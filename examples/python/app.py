@@ -13,7 +13,9 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
-from cdk_ssm_resource_data_sync import ResourceDataSync, SyncDestination, SyncSource
+from cdk_ssm_resource_data_sync import (
+    InventoryDatabase, OrganizationInventory, ResourceDataSync, SyncDestination, SyncHealthMonitor, SyncSource,
+)
 
 
 class InventoryStack(cdk.Stack):
@@ -95,6 +97,27 @@ class MemberInventoryStack(cdk.Stack):
         cdk.Annotations.of(sync).acknowledge_warning("cdk-ssm-resource-data-sync:keyPolicyNotManaged", reason)
 
 
+class OrganizationInventoryStack(cdk.Stack):
+    """5. The whole organization: a StackSet of syncs, Athena queries, Explorer with every OpsData source, an alarm."""
+
+    def __init__(self, scope: Construct, id: str, **kwargs) -> None:
+        super().__init__(scope, id, **kwargs)
+        organization = OrganizationInventory(
+            self, "Organization",
+            organization_id="o-a1b2c3d4e5",
+            organizational_units=["r-ab12"],
+            regions=["us-east-1", "eu-west-1"],
+            bucket_name="org-inventory-333333333333-us-east-1",
+            prefix="inventory",
+        )
+        InventoryDatabase(self, "Query", inventory_bucket=organization.destination)
+        ops_data = ResourceDataSync(
+            self, "OpsData",
+            source=SyncSource.entire_organization(regions=["us-east-1", "eu-west-1"], enable_all_ops_data_sources=True),
+        )
+        SyncHealthMonitor(self, "SyncHealth", syncs=[organization.deploying_account_sync, ops_data])
+
+
 app = cdk.App(outdir=os.environ.get("CDK_OUTDIR", "cdk.out"))
 central = cdk.Environment(account="111111111111", region="us-east-1")
 InventoryStack(app, "InventoryStack")
@@ -109,5 +132,6 @@ MemberInventoryStack(
     central_key_arn=app.node.try_get_context("centralKeyArn")
     or "arn:aws:kms:us-east-1:111111111111:key/00000000-0000-0000-0000-000000000000",
 )
+OrganizationInventoryStack(app, "OrganizationInventoryStack", env=cdk.Environment(account="333333333333", region="us-east-1"))
 assembly = app.synth()
 print(f"Synthesized {len(assembly.stacks)} stacks into {assembly.directory}/")

@@ -1,6 +1,12 @@
 package io.github.cdkssm.examples;
 
 import io.github.cdkssm.resourcedatasync.BucketDestinationOptions;
+import io.github.cdkssm.resourcedatasync.InventoryDatabase;
+import io.github.cdkssm.resourcedatasync.InventoryDatabaseProps;
+import io.github.cdkssm.resourcedatasync.OrganizationInventory;
+import io.github.cdkssm.resourcedatasync.OrganizationInventoryProps;
+import io.github.cdkssm.resourcedatasync.SyncHealthMonitor;
+import io.github.cdkssm.resourcedatasync.SyncHealthMonitorProps;
 import io.github.cdkssm.resourcedatasync.BucketNameDestinationOptions;
 import io.github.cdkssm.resourcedatasync.NewBucketDestinationOptions;
 import io.github.cdkssm.resourcedatasync.ResourceDataSync;
@@ -109,6 +115,33 @@ public final class ExampleApp {
     }
   }
 
+  /**
+   * 5. The whole organization: a StackSet of syncs, Athena queries, Explorer with every OpsData
+   * source, and an alarm.
+   */
+  static class OrganizationInventoryStack extends Stack {
+    OrganizationInventoryStack(final Construct scope, final String id, final StackProps props) {
+      super(scope, id, props);
+      OrganizationInventory organization = new OrganizationInventory(this, "Organization", OrganizationInventoryProps.builder()
+          .organizationId("o-a1b2c3d4e5")
+          .organizationalUnits(List.of("r-ab12"))
+          .regions(List.of("us-east-1", "eu-west-1"))
+          .bucketName("org-inventory-333333333333-us-east-1")
+          .prefix("inventory")
+          .build());
+      new InventoryDatabase(this, "Query", InventoryDatabaseProps.builder().inventoryBucket(organization.getDestination()).build());
+      ResourceDataSync opsData = ResourceDataSync.Builder.create(this, "OpsData")
+          .source(SyncSource.entireOrganization(SyncSourceOptions.builder()
+              .regions(List.of("us-east-1", "eu-west-1"))
+              .enableAllOpsDataSources(true)
+              .build()))
+          .build();
+      new SyncHealthMonitor(this, "SyncHealth", SyncHealthMonitorProps.builder()
+          .syncs(List.of(organization.getDeployingAccountSync(), opsData))
+          .build());
+    }
+  }
+
   public static void main(final String[] args) {
     App app = App.Builder.create()
         .outdir(Optional.ofNullable(System.getenv("CDK_OUTDIR")).orElse("cdk.out"))
@@ -123,6 +156,8 @@ public final class ExampleApp {
         StackProps.builder().env(Environment.builder().account("222222222222").region("eu-west-1").build()).build(),
         "inventory-111111111111-us-east-1", "us-east-1",
         keyArn != null ? keyArn.toString() : "arn:aws:kms:us-east-1:111111111111:key/00000000-0000-0000-0000-000000000000");
+    new OrganizationInventoryStack(app, "OrganizationInventoryStack",
+        StackProps.builder().env(Environment.builder().account("333333333333").region("us-east-1").build()).build());
     CloudAssembly assembly = app.synth();
     System.out.println("Synthesized " + assembly.getStacks().size() + " stacks into " + assembly.getDirectory() + "/");
   }
