@@ -76,7 +76,11 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // runtime ships; these are for their unit tests only (never a dependency of the library).
     '@aws-sdk/client-ssm@^3',
     '@aws-sdk/client-cloudwatch@^3',
+    '@aws-sdk/client-cloudformation@^3',
     'aws-sdk-client-mock@^4',
+    // test/lifecycle: what CloudFormation does per resource for a change (create-only properties from
+    // the CloudFormation registry), the AWS CDK's own template-diff library (`cdk diff`).
+    '@aws-cdk/cloudformation-diff@^2.187.5',
   ],
 
   jestOptions: {

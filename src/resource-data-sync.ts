@@ -1,4 +1,4 @@
-import { Arn, ArnFormat, IResource, Names, PhysicalName, Resource, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Arn, ArnFormat, IResource, Names, PhysicalName, Resource, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -13,6 +13,8 @@ import { InventoryDataGrants } from './grants';
 import { hash } from './policies';
 import { SyncSource, SyncSourceConfig } from './source';
 import { checkAccountIds, checkOneOf, checkRegion, checkSyncName, MAX_SYNC_NAME_LENGTH } from './validation';
+
+const WARN_API_SWITCH_NAME = 'cdk-ssm-resource-data-sync:apiSyncExplicitName';
 
 /**
  * The kind of resource data sync.
@@ -109,6 +111,17 @@ export interface ResourceDataSyncProps {
    * @default - no destination data sharing: the sync is the CloudFormation resource
    */
   readonly destinationDataSharing?: DestinationDataSharingType;
+
+  /**
+   * The KMS key that encrypts the CloudWatch Logs log group of the function that makes the syncs
+   * of this stack that use API-only fields (`destinationDataSharing`,
+   * `SyncSourceOptions.enableAllOpsDataSources`). All such syncs of a stack share that function:
+   * give them the same key (two different keys are a synth error). The key policy must let
+   * `logs.<region>.amazonaws.com` use the key (CloudWatch Logs documents the statement).
+   *
+   * @default - the log group is encrypted by CloudWatch Logs with its own key
+   */
+  readonly apiHandlerLogEncryptionKey?: kms.IKey;
 }
 
 /**
@@ -206,6 +219,14 @@ export class ResourceDataSync extends Resource implements IResourceDataSync {
    */
   public readonly grants?: InventoryDataGrants;
 
+  /**
+   * The sync's name where it is known at synth time (given as a string, or generated), for use
+   * from other stacks without a cross-stack reference.
+   *
+   * @internal
+   */
+  public readonly _literalName?: string;
+
   /** The name generated when none is given, known at synth time. */
   private readonly generatedName: string;
 
@@ -241,8 +262,20 @@ export class ResourceDataSync extends Resource implements IResourceDataSync {
     const apiKey = api ? { destinationDataSharing: props.destinationDataSharing ?? null } : undefined;
     this.generatedName = generateName(this, this.syncType, destination, source, apiKey);
     const syncName = props.syncName ?? this.generatedName;
-    const apiOptions = { syncName, syncType: this.syncType, destination, source, destinationDataSharing: props.destinationDataSharing };
+    this._literalName = Token.isUnresolved(syncName) ? undefined : syncName;
+    const apiOptions = {
+      syncName, syncType: this.syncType, destination, source, destinationDataSharing: props.destinationDataSharing, logEncryptionKey: props.apiHandlerLogEncryptionKey,
+    };
     if (api) problems.push(...apiSyncProblems(this, apiOptions));
+    if (api && props.syncName !== undefined) {
+      // Switching the API fields on or off swaps the CloudFormation resource for the custom resource
+      // (or back); the new one is created first, and under the same name it cannot be.
+      Annotations.of(this).addWarningV2(WARN_API_SWITCH_NAME,
+        `syncName ${JSON.stringify(props.syncName)} is given and this sync uses API-only fields, so it is made through the SSM API. Turning those fields on or off later replaces the sync, and the new one is created before the old one is deleted: give a new syncName in the same change (or leave syncName out: a generated name changes by itself).`);
+    }
+    if (!api && props.apiHandlerLogEncryptionKey) {
+      problems.push('apiHandlerLogEncryptionKey is given but this sync uses no API-only field (destinationDataSharing, enableAllOpsDataSources), so no function makes it. Remove it.');
+    }
     const resource = api ? newApiSync(this, 'ApiResource', apiOptions) : new CfnResourceDataSync(this, 'Resource', {
       syncName,
       syncType: this.syncType,

@@ -1,11 +1,12 @@
 import { Annotations, ArnFormat, CustomResource, Duration, NestedStack, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, IConstruct } from 'constructs';
 import { SyncDestinationConfig } from '../destination';
-import { inlineHandlerCode } from '../inline-code';
+import { newInlineFunction } from '../inline-function';
 import { SyncSourceConfig } from '../source';
 import { checkOneOf } from '../validation';
 import { DestinationDataSharingType } from './destination-data-sharing';
@@ -31,6 +32,8 @@ export interface ApiSyncOptions {
   readonly destination?: SyncDestinationConfig;
   readonly source?: SyncSourceConfig;
   readonly destinationDataSharing?: string;
+  /** The KMS key of the log group of the stack's API-sync function. */
+  readonly logEncryptionKey?: kms.IKey;
 }
 
 /** Whether a sync needs the API path: it sets a field CloudFormation lacks. */
@@ -134,6 +137,7 @@ function deployedStack(scope: IConstruct): Stack {
  */
 export function newApiSync(scope: Construct, id: string, options: ApiSyncOptions): CustomResource {
   const handler = ApiSyncHandler.of(Stack.of(scope));
+  if (options.logEncryptionKey) handler.encryptLogsWith(options.logEncryptionKey, scope.node.path);
   return new CustomResource(scope, id, {
     serviceToken: handler.function.functionArn,
     resourceType: API_SYNC_RESOURCE_TYPE,
@@ -146,7 +150,8 @@ export function newApiSync(scope: Construct, id: string, options: ApiSyncOptions
 /**
  * The Lambda function behind the API syncs of a stack: inline code (no asset, works in a StackSet
  * template), a role that may create, update and delete the resource data syncs of this account and
- * Region and list them, and a log group kept for a year.
+ * Region, list them and read its own stack's status (to know a rollback), and a log group kept for a
+ * year, encrypted with a KMS key if one of the stack's API syncs gives one.
  */
 export class ApiSyncHandler extends Construct {
   /** The stack's handler, made on first use. */
@@ -155,36 +160,51 @@ export class ApiSyncHandler extends Construct {
   }
 
   public readonly function: lambda.Function;
+  private readonly logGroup: logs.LogGroup;
+  private logKey?: { key: kms.IKey; by: string };
 
   private constructor(scope: Stack, id: string) {
     super(scope, id);
-    const logGroup = new logs.LogGroup(this, 'Logs', { retention: logs.RetentionDays.ONE_YEAR });
-    const role = new iam.Role(this, 'Role', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: 'Creates, updates and deletes the resource data syncs of this stack that need SSM API fields CloudFormation lacks',
-    });
-    logGroup.grantWrite(role);
-    role.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['ssm:CreateResourceDataSync', 'ssm:UpdateResourceDataSync', 'ssm:DeleteResourceDataSync'],
-      // Every sync of this account and Region: a replacement gets a new name, and the old one is
-      // deleted after the policy has been updated for the new one.
-      resources: [scope.formatArn({ service: 'ssm', resource: 'resource-data-sync', resourceName: '*', arnFormat: ArnFormat.SLASH_RESOURCE_NAME })],
-    }));
-    role.addToPrincipalPolicy(new iam.PolicyStatement({
-      // ListResourceDataSync has no resource type: it takes only "*".
-      actions: ['ssm:ListResourceDataSync'],
-      resources: ['*'],
-    }));
-    this.function = new lambda.Function(this, 'Function', {
+    const parts = newInlineFunction(this, {
+      dir: __dirname,
       description: 'cdk-ssm-resource-data-sync: resource data syncs through the SSM API (Custom::SSMResourceDataSync)',
-      runtime: lambda.Runtime.NODEJS_22_X,
-      handler: 'index.handler',
-      code: lambda.Code.fromInline(inlineHandlerCode(__dirname)),
+      roleDescription: 'Creates, updates and deletes the resource data syncs of this stack that need SSM API fields CloudFormation lacks',
+      statements: [
+        new iam.PolicyStatement({
+          actions: ['ssm:CreateResourceDataSync', 'ssm:UpdateResourceDataSync', 'ssm:DeleteResourceDataSync'],
+          // Every sync of this account and Region: a replacement gets a new name, and the old one is
+          // deleted after the policy has been updated for the new one.
+          resources: [scope.formatArn({ service: 'ssm', resource: 'resource-data-sync', resourceName: '*', arnFormat: ArnFormat.SLASH_RESOURCE_NAME })],
+        }),
+        new iam.PolicyStatement({
+          // ListResourceDataSync has no resource type: it takes only "*".
+          actions: ['ssm:ListResourceDataSync'],
+          resources: ['*'],
+        }),
+        new iam.PolicyStatement({
+          // Whether an Update is CloudFormation's rollback: only then is an existing sync taken back.
+          actions: ['cloudformation:DescribeStacks'],
+          resources: [scope.formatArn({ service: 'cloudformation', resource: 'stack', resourceName: `${scope.stackName}/*`, arnFormat: ArnFormat.SLASH_RESOURCE_NAME })],
+        }),
+      ],
       // Create retries a few times while a new bucket policy applies, then polls for the first status.
       timeout: Duration.minutes(5),
-      memorySize: 256,
-      role,
-      logGroup,
+      logRetention: logs.RetentionDays.ONE_YEAR,
     });
+    this.function = parts.function;
+    this.logGroup = parts.logGroup;
+    this.node.addValidation({ validate: () => this.problems });
+  }
+
+  private readonly problems: string[] = [];
+
+  /** Encrypt the log group with `key` (asked by the sync at `by`); one key per stack. */
+  public encryptLogsWith(key: kms.IKey, by: string): void {
+    if (this.logKey === undefined) {
+      this.logKey = { key, by };
+      (this.logGroup.node.defaultChild as logs.CfnLogGroup).kmsKeyId = key.keyArn;
+    } else if (this.logKey.key !== key) {
+      this.problems.push(`apiHandlerLogEncryptionKey: ${by} gives another key than ${this.logKey.by}; the API syncs of one stack share one function and one log group. Give them the same key.`);
+    }
   }
 }

@@ -1,15 +1,16 @@
-import { Duration, Stack, Token } from 'aws-cdk-lib';
+import { Aspects, Duration, Lazy, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { inlineHandlerCode } from '../inline-code';
-import { IResourceDataSync } from '../resource-data-sync';
+import { newInlineFunction } from '../inline-function';
+import { IResourceDataSync, ResourceDataSync } from '../resource-data-sync';
 import { checkSyncName } from '../validation';
 
 /** The default CloudWatch namespace of the monitor's metrics. */
@@ -37,11 +38,31 @@ export interface SyncHealthMonitorProps {
   readonly staleAfter?: Duration;
 
   /**
-   * The syncs to watch, by name. A sync of this list that no longer exists counts as failed.
+   * The syncs to watch, by name. A sync of this list that no longer exists counts as failed. Each
+   * must be in the monitor's account and Region (the monitor reads `ListResourceDataSync` there).
    *
-   * @default - every resource data sync of the account and Region, whoever made it
+   * @default - the resource data syncs that this app defines in the monitor's account and Region
+   * (or, in an environment-agnostic stack, in the monitor's stack); `watchAllSyncs` for every sync
    */
   readonly syncs?: IResourceDataSync[];
+
+  /**
+   * Watch every resource data sync of the account and Region, whoever made it. That includes the
+   * syncs AWS services make for themselves (Amazon Inspector's
+   * `InspectorResourceDataSync-do-not-delete`, the Systems Manager console's): one of them failing
+   * keeps the alarms on. Not with `syncs`.
+   *
+   * @default false
+   */
+  readonly watchAllSyncs?: boolean;
+
+  /**
+   * The KMS key that encrypts the monitor function's CloudWatch Logs log group. The key policy must
+   * let `logs.<region>.amazonaws.com` use the key (CloudWatch Logs documents the statement).
+   *
+   * @default - the log group is encrypted by CloudWatch Logs with its own key
+   */
+  readonly logEncryptionKey?: kms.IKey;
 
   /**
    * Where the alarms notify (on alarm and back to OK). More actions can be added to `failedAlarm`
@@ -96,8 +117,8 @@ export class SyncHealthMonitor extends Construct {
   public readonly handler: lambda.IFunction;
 
   /**
-   * In alarm when at least one sync failed, or when the monitor did not report (missing data is
-   * breaching).
+   * In alarm when at least one sync failed (or a watched sync is gone), or when the monitor function
+   * failed. Without data (before the first run) it is OK, not in alarm.
    */
   public readonly failedAlarm: cloudwatch.Alarm;
 
@@ -107,6 +128,7 @@ export class SyncHealthMonitor extends Construct {
   public readonly staleAlarm: cloudwatch.Alarm;
 
   private readonly period: Duration;
+  private watched: IResourceDataSync[];
 
   constructor(scope: Construct, id: string, props: SyncHealthMonitorProps = {}) {
     super(scope, id);
@@ -116,37 +138,36 @@ export class SyncHealthMonitor extends Construct {
     this.period = validSchedule(schedule) ? schedule : Duration.hours(1);
     const staleAfter = props.staleAfter ?? Duration.hours(48);
     this.namespace = props.namespace ?? DEFAULT_NAMESPACE;
-    const syncNames = (props.syncs ?? []).map(sync => sync.syncName);
-    this.node.addValidation({ validate: () => monitorProblems(schedule, staleAfter, this.namespace, syncNames) });
+    const watchAll = props.watchAllSyncs ?? false;
+    this.node.addValidation({ validate: () => monitorProblems(schedule, staleAfter, this.namespace, this.watched.map(sync => sync.syncName)) });
+    this.node.addValidation({ validate: () => this.watchProblems(props.syncs, watchAll) });
+    this.watched = props.syncs ?? [];
+    if (!props.syncs && !watchAll) {
+      // The app's syncs in this account and Region, once the whole app is built (an aspect runs
+      // before dependencies are resolved, so the function can wait for the syncs of its stack).
+      Aspects.of(this).add({ visit: node => { if (node === this) this.findSyncs(); } });
+    }
 
-    const logGroup = new logs.LogGroup(this, 'Logs', { retention: logs.RetentionDays.ONE_MONTH });
-    const role = new iam.Role(this, 'Role', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: 'Reads the status of resource data syncs and publishes it as CloudWatch metrics',
-    });
-    logGroup.grantWrite(role);
-    role.addToPrincipalPolicy(new iam.PolicyStatement({
-      // Neither action has a resource type: both take only "*". PutMetricData is held to the namespace.
-      actions: ['ssm:ListResourceDataSync'],
-      resources: ['*'],
-    }));
-    role.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['cloudwatch:PutMetricData'],
-      resources: ['*'],
-      conditions: { StringEquals: { 'cloudwatch:namespace': this.namespace } },
-    }));
-    const fn = new lambda.Function(this, 'Function', {
+    const stack = Stack.of(this);
+    const { function: fn } = newInlineFunction(this, {
+      dir: __dirname,
       description: 'cdk-ssm-resource-data-sync: publishes the health of resource data syncs to CloudWatch',
-      runtime: lambda.Runtime.NODEJS_22_X,
-      handler: 'index.handler',
-      code: lambda.Code.fromInline(inlineHandlerCode(__dirname)),
+      roleDescription: 'Reads the status of resource data syncs and publishes it as CloudWatch metrics',
+      statements: [
+        // Neither action has a resource type: both take only "*". PutMetricData is held to the namespace.
+        new iam.PolicyStatement({ actions: ['ssm:ListResourceDataSync'], resources: ['*'] }),
+        new iam.PolicyStatement({
+          actions: ['cloudwatch:PutMetricData'],
+          resources: ['*'],
+          conditions: { StringEquals: { 'cloudwatch:namespace': this.namespace } },
+        }),
+      ],
       timeout: Duration.minutes(1),
-      memorySize: 256,
-      role,
-      logGroup,
+      logRetention: logs.RetentionDays.ONE_MONTH,
+      logEncryptionKey: props.logEncryptionKey,
       environment: {
         NAMESPACE: this.namespace,
-        SYNC_NAMES: syncNames.length > 0 ? Stack.of(this).toJsonString(syncNames) : '',
+        SYNC_NAMES: Lazy.string({ produce: () => (this.watched.length > 0 ? stack.toJsonString(this.watched.map(sync => sync.syncName)) : '') }),
         PER_SYNC: props.perSyncMetrics ? 'true' : 'false',
       },
     });
@@ -157,13 +178,20 @@ export class SyncHealthMonitor extends Construct {
       targets: [new targets.LambdaFunction(fn, { retryAttempts: 2 })],
     });
 
-    this.failedAlarm = this.metricFailedSyncs().createAlarm(this, 'FailedAlarm', {
-      alarmDescription: 'A resource data sync failed (ListResourceDataSync LastStatus: Failed), a watched sync is gone, or the sync health monitor did not report. See the monitor function\'s log for which sync and why.',
+    // Failed syncs, or errors of the monitor itself. Before the first run there is no data: OK, so
+    // the alarm does not go off at deploy and stay on until the first reading.
+    const failedOrBroken = new cloudwatch.MathExpression({
+      expression: 'MAX([failed, errors])',
+      usingMetrics: { failed: this.metricFailedSyncs(), errors: fn.metricErrors({ period: this.period, statistic: cloudwatch.Stats.SUM }) },
+      period: this.period,
+      label: 'Failed syncs, or monitor errors',
+    });
+    this.failedAlarm = failedOrBroken.createAlarm(this, 'FailedAlarm', {
+      alarmDescription: 'A resource data sync failed (ListResourceDataSync LastStatus: Failed), a watched sync is gone, or the sync health monitor function failed. See the monitor function\'s log for which sync and why.',
       threshold: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       evaluationPeriods: 1,
-      // The monitor reports every period: no data means it is broken.
-      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
     this.staleAlarm = this.metricHoursSinceLastSuccessfulSync().createAlarm(this, 'StaleAlarm', {
       alarmDescription: `A resource data sync has not synced successfully for more than ${staleAfter.toHumanString()}. See the monitor function's log for which sync.`,
@@ -179,6 +207,30 @@ export class SyncHealthMonitor extends Construct {
         alarm.addOkAction(new cwActions.SnsAction(props.alarmTopic));
       }
     }
+  }
+
+  /** The app's syncs in the monitor's account and Region; the function waits for those of its stack. */
+  private findSyncs(): void {
+    const stack = Stack.of(this);
+    const syncs = this.node.root.node.findAll().filter((c): c is ResourceDataSync => c instanceof ResourceDataSync);
+    // Those of this stack by reference (the function waits for them); those of other stacks in the
+    // same account and Region by their literal names (no cross-stack reference).
+    const here = syncs.filter(sync => Stack.of(sync) === stack);
+    here.forEach(sync => this.node.addDependency(sync));
+    const elsewhere = syncs.filter(sync => Stack.of(sync) !== stack && sync._literalName !== undefined
+      && knownEnvironment(Stack.of(sync)) && knownEnvironment(stack) && sameEnvironment(Stack.of(sync), stack));
+    this.watched = [...here, ...elsewhere.map(sync => ({ syncName: sync._literalName!, env: sync.env, node: sync.node } as IResourceDataSync))];
+  }
+
+  private watchProblems(syncs: IResourceDataSync[] | undefined, watchAll: boolean): string[] {
+    if (syncs && watchAll) return ['syncs and watchAllSyncs are both given. Give the syncs to watch, or watchAllSyncs: true for every sync of the account and Region.'];
+    if (watchAll) return [];
+    if (!syncs && this.watched.length === 0) {
+      return ['no resource data sync of this app is in the monitor\'s account and Region, so there is nothing to watch. Give syncs (ResourceDataSync.fromSyncName for one made elsewhere), or watchAllSyncs: true.'];
+    }
+    const stack = Stack.of(this);
+    return (syncs ?? []).filter(sync => !sameEnvironment(sync.env, stack)).map(sync =>
+      `syncs: ${sync.node.path} is in account ${sync.env.account} and Region ${sync.env.region}, but the monitor reads the syncs of ${stack.account} and ${stack.region}; it would count it as gone (failed) on every run. Put a monitor in that account and Region.`);
   }
 
   /**
@@ -225,6 +277,16 @@ export class SyncHealthMonitor extends Construct {
       ...props,
     });
   }
+}
+
+/** Whether two environments are the same as far as synth can tell (an unknown side is taken as the same). */
+function sameEnvironment(a: { account: string; region: string }, b: { account: string; region: string }): boolean {
+  const differs = (x: string, y: string) => !Token.isUnresolved(x) && !Token.isUnresolved(y) && x !== y;
+  return !differs(a.account, b.account) && !differs(a.region, b.region);
+}
+
+function knownEnvironment(stack: Stack): boolean {
+  return !Token.isUnresolved(stack.account) && !Token.isUnresolved(stack.region);
 }
 
 function validSchedule(schedule: Duration): boolean {

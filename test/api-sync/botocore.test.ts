@@ -5,6 +5,7 @@ import * as path from 'path';
 import { ListResourceDataSyncCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { mockClient } from 'aws-sdk-client-mock';
 import {
   DestinationDataSharingType, DestinationEncryption, InventoryBucket, ResourceDataSync, SyncDestination, SyncSource, SyncSourceOptions,
@@ -95,6 +96,8 @@ function validate(requests: Array<{ operation: string; params: any }>): any {
 }
 
 const ssm = mockClient(SSMClient);
+// A forward update, not a rollback (the handler asks when a replacement's name is taken).
+mockClient(CloudFormationClient).on(DescribeStacksCommand).resolves({ Stacks: [{ StackName: 's', CreationTime: new Date(), StackStatus: 'UPDATE_IN_PROGRESS' }] });
 const handler = loadInlineHandler(path.join(__dirname, '..', '..', 'src', 'api-sync'));
 handler.delay = 0;
 handler.respond = async (_e: any, status: string, _id: string, reason: string) => {

@@ -2,6 +2,7 @@ import * as path from 'path';
 import {
   CreateResourceDataSyncCommand, DeleteResourceDataSyncCommand, ListResourceDataSyncCommand, SSMClient, UpdateResourceDataSyncCommand,
 } from '@aws-sdk/client-ssm';
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { mockClient } from 'aws-sdk-client-mock';
 import { loadInlineHandler } from '../inline-handler';
 
@@ -10,6 +11,7 @@ import { loadInlineHandler } from '../inline-handler';
  * the template, against a mocked SSM client. CloudFormation's response is captured.
  */
 const ssm = mockClient(SSMClient);
+const cfn = mockClient(CloudFormationClient);
 const handler = loadInlineHandler(path.join(__dirname, '..', '..', 'src', 'api-sync'));
 handler.delay = 0;
 let responses: any[];
@@ -59,6 +61,8 @@ function listing(...items: any[]): any {
 
 beforeEach(() => {
   ssm.reset();
+  cfn.reset();
+  cfn.on(DescribeStacksCommand).resolves({ Stacks: [{ StackName: 'stack', CreationTime: new Date(), StackStatus: 'UPDATE_IN_PROGRESS' }] });
   responses = [];
   handler.respond = jest.fn(async (_e: any, status: string, id: string, reason: string) => { responses.push({ status, id, reason }); });
 });
@@ -203,19 +207,20 @@ describe('delete', () => {
 });
 
 test('the response is a PUT of the documented JSON body to the presigned URL', async () => {
-  const written: string[] = [];
-  const https = {
-    request: (url: string, options: any, callback: any) => {
-      written.push(url, JSON.stringify(options));
-      const res = { resume: () => undefined, on: (name: string, fn: () => void) => { if (name === 'end') fn(); } };
-      return { on: () => undefined, end: (body: string) => { written.push(body); callback(res); } };
-    },
-  };
-  const unmocked = loadInlineHandler(path.join(__dirname, '..', '..', 'src', 'api-sync'), { https });
-  await unmocked.respond(event('Create', DESTINATION), 'SUCCESS', 'name', 'OK');
-  expect(written[0]).toBe('https://cloudformation-custom-resource-response.example/x');
-  expect(JSON.parse(written[1])).toEqual({ method: 'PUT', headers: { 'content-type': '', 'content-length': expect.any(Number) } });
-  expect(JSON.parse(written[2])).toEqual({
-    Status: 'SUCCESS', Reason: 'OK', PhysicalResourceId: 'name', StackId: 'stack', RequestId: 'req-1', LogicalResourceId: 'SyncApiResource', Data: { SyncName: 'name' },
-  });
+  const fetch = jest.spyOn(global, 'fetch').mockResolvedValue(new Response(''));
+  try {
+    const unmocked = loadInlineHandler(path.join(__dirname, '..', '..', 'src', 'api-sync'));
+    await unmocked.respond(event('Create', DESTINATION), 'SUCCESS', 'name', 'OK');
+    expect(fetch).toHaveBeenCalledTimes(1);
+    const [url, init] = fetch.mock.calls[0] as [string, RequestInit];
+    expect(url).toBe('https://cloudformation-custom-resource-response.example/x');
+    expect(init.method).toBe('PUT');
+    // An empty content type: the presigned URL is signed without one.
+    expect(init.headers).toEqual({ 'content-type': '' });
+    expect(JSON.parse(init.body as string)).toEqual({
+      Status: 'SUCCESS', Reason: 'OK', PhysicalResourceId: 'name', StackId: 'stack', RequestId: 'req-1', LogicalResourceId: 'SyncApiResource', Data: { SyncName: 'name' },
+    });
+  } finally {
+    fetch.mockRestore();
+  }
 });
