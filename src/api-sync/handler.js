@@ -97,15 +97,14 @@ async function rollingBack(event) {
 
 async function update(event, r, old, id) {
   if (same(r, old)) return id;
-  if (r.SyncName === old.SyncName) {
-    if (!same(fixed(r), fixed(old))) {
+  // The sync keeps its name (or, in the rollback of a replacement that failed, the physical id is
+  // still its name). What UpdateResourceDataSync cannot change must be as the sync is: in a rollback
+  // it is, since the update changed nothing.
+  if (r.SyncName === old.SyncName || id === r.SyncName) {
+    const item = await find(r.SyncName, r.SyncType);
+    if (!item || !same(fixed(item), fixed(r))) {
       throw new Error('This change replaces sync ' + r.SyncName + ': give it a new syncName (the new one is made first).');
     }
-    await source(r);
-    return id;
-  }
-  // The rollback of a replacement that failed: the physical id is still this sync's, and it exists.
-  if (id === r.SyncName) {
     await source(r);
     return id;
   }

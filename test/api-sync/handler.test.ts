@@ -41,6 +41,8 @@ const EXPLORER = {
   SyncSource: { SourceType: 'SingleAccountMultiRegions', SourceRegions: ['us-east-1'], IncludeFutureRegions: 'false', EnableAllOpsDataSources: 'true' },
 };
 const { ServiceToken: _t, ServiceTimeout: _s, ...DESTINATION_REQUEST } = DESTINATION;
+/** A sync as ListResourceDataSync lists it: the request, with booleans. */
+const request = (props: any) => handler.request(props);
 
 function event(requestType: string, props: any, extra: any = {}): any {
   return {
@@ -145,6 +147,7 @@ describe('update', () => {
   const old = (props: any, extra: any = {}) => ({ PhysicalResourceId: props.SyncName, OldResourceProperties: props, ...extra });
 
   test('an Explorer source changes in place (UpdateResourceDataSync)', async () => {
+    ssm.on(ListResourceDataSyncCommand).resolves(listing({ ...request(EXPLORER), LastStatus: 'Successful' }));
     const next = { ...EXPLORER, SyncSource: { ...EXPLORER.SyncSource, SourceRegions: ['us-east-1', 'eu-west-1'], EnableAllOpsDataSources: 'false' } };
     await handler.handler(event('Update', next, old(EXPLORER)));
     expect(ssm.commandCalls(UpdateResourceDataSyncCommand).map(c => c.args[0].input)).toEqual([{
@@ -166,6 +169,7 @@ describe('update', () => {
   });
 
   test('a create-only change under the same name fails clearly and keeps the physical id', async () => {
+    ssm.on(ListResourceDataSyncCommand).resolves(listing({ ...DESTINATION_REQUEST, LastStatus: 'Successful' }));
     const next = { ...DESTINATION, S3Destination: { ...DESTINATION.S3Destination, Prefix: 'other' } };
     await handler.handler(event('Update', next, old(DESTINATION)));
     expect(ssm.commandCalls(CreateResourceDataSyncCommand)).toHaveLength(0);

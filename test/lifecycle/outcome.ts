@@ -1,0 +1,76 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { Transition } from './harness';
+
+const SYNC_TYPES = ['AWS::SSM::ResourceDataSync', 'Custom::SSMResourceDataSync'];
+
+/**
+ * What a change does, in the words of the README's "Changing a deployed stack" tables, computed
+ * from the harness's result (so the README cannot drift from the code).
+ */
+export function outcome(t: Transition): string {
+  if (t.after.error) return 'refused at synth';
+  if (t.violations.length > 0) return `FAILS: ${t.violations[0]}`;
+  const newWarnings = t.after.warnings.filter(w => !t.before.warnings.includes(w));
+  const warned = newWarnings.length > 0 ? ', with a warning' : '';
+  if (t.errors.length > 0) return `refused at deploy, rolled back${warned}`;
+  const syncs = t.changes.filter(c => SYNC_TYPES.includes(c.type) && !c.logicalId.includes('/member/'));
+  const members = t.changes.filter(c => c.logicalId.includes('/member/'));
+  const parts: string[] = [];
+  const replacedSync = syncs.some(c => c.action === 'replace' || c.action === 'create') && syncs.some(c => c.action === 'delete' || c.action === 'replace' || c.action === 'update');
+  const sets = t.changes.filter(c => c.type === 'AWS::CloudFormation::StackSet');
+  if (sets.some(c => c.action === 'replace' || c.action === 'create')) parts.push('StackSet replaced: new member syncs under new names');
+  else if (members.some(c => SYNC_TYPES.includes(c.type))) parts.push('member syncs replaced under new names');
+  else if (members.length > 0) parts.push('member stacks updated in place');
+  const addedSync = syncs.some(c => c.action === 'create') && !syncs.some(c => c.action !== 'create');
+  if (addedSync) parts.push('the new sync is created; the others do not change');
+  else if (replacedSync || syncs.some(c => c.action === 'update' && c.type === 'Custom::SSMResourceDataSync' && renamed(t, c.logicalId))) {
+    parts.push('sync replaced under a new name');
+  } else if (syncs.some(c => c.action === 'update')) {
+    parts.push('sync updated in place');
+  }
+  const others = t.changes.filter(c => !SYNC_TYPES.includes(c.type) && !c.logicalId.includes('/member/') && c.type !== 'AWS::CloudFormation::StackSet');
+  if (others.some(c => c.action === 'replace')) parts.push(`${kinds(others.filter(c => c.action === 'replace'))} replaced`);
+  if (others.some(c => c.action === 'create')) parts.push(`${kinds(others.filter(c => c.action === 'create'))} added`);
+  const retained = (c: { logicalId: string }) => {
+    const [stack, id] = c.logicalId.split('/');
+    return ['Retain', 'RetainExceptOnCreate'].includes(t.before.templates.get(stack)?.Resources?.[id]?.DeletionPolicy);
+  };
+  const deleted = others.filter(c => c.action === 'delete');
+  if (deleted.some(c => !retained(c))) parts.push(`${kinds(deleted.filter(c => !retained(c)))} removed`);
+  if (deleted.some(retained)) parts.push(`${kinds(deleted.filter(retained))} left out of the stack (retained, not deleted)`);
+  if (parts.length === 0 && (others.length > 0 || sets.length > 0)) parts.push('updated in place');
+  return (parts.join('; ') || 'no change') + warned;
+}
+
+function renamed(t: Transition, logicalId: string): boolean {
+  const [stack, id] = logicalId.split('/');
+  const name = (s: typeof t.before) => s.templates.get(stack)?.Resources?.[id]?.Properties?.SyncName;
+  return JSON.stringify(name(t.before)) !== JSON.stringify(name(t.after));
+}
+
+function kinds(changes: Array<{ type: string }>): string {
+  return [...new Set(changes.map(c => c.type.split('::').slice(1).join(' ')))].sort().join(', ');
+}
+
+/**
+ * The rows of the README table under the heading `heading` (in "Changing a deployed stack"):
+ * change → what happens. A test compares them with the harness's outcomes.
+ */
+export function readmeTable(heading: string): Map<string, string> {
+  const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf-8');
+  const start = readme.indexOf(`\n${heading}\n`);
+  if (start < 0) throw new Error(`README.md has no heading ${heading}`);
+  const rows = new Map<string, string>();
+  for (const line of readme.slice(start + heading.length + 2).split('\n')) {
+    if (line.startsWith('#')) break;
+    const cells = line.split('|').map(c => c.trim());
+    if (cells.length >= 4 && cells[1] !== 'Change' && !/^-+$/.test(cells[1])) rows.set(cells[1], cells[2]);
+  }
+  return rows;
+}
+
+/** The table as it should be, to paste into the README when a test reports a difference. */
+export function markdownTable(rows: Array<[string, string, string]>): string {
+  return ['| Change | What happens | What to do |', '|---|---|---|', ...rows.map(r => `| ${r.join(' | ')} |`)].join('\n');
+}
