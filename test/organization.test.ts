@@ -42,7 +42,7 @@ describe('the StackSet', () => {
       CallAs: 'SELF',
       AutoDeployment: { Enabled: true, RetainStacksOnAccountRemoval: false },
       ManagedExecution: { Active: true },
-      OperationPreferences: { MaxConcurrentPercentage: 25, FailureTolerancePercentage: 10, RegionConcurrencyType: 'SEQUENTIAL' },
+      OperationPreferences: { MaxConcurrentPercentage: 25, FailureTolerancePercentage: 25, ConcurrencyMode: 'SOFT_FAILURE_TOLERANCE', RegionConcurrencyType: 'SEQUENTIAL' },
       StackInstancesGroup: [{ DeploymentTargets: { OrganizationalUnitIds: ['r-ab12'] }, Regions: ['us-east-1', 'eu-west-1'] }],
       Parameters: [{ ParameterKey: 'InventoryKmsKeyArn', ParameterValue: { 'Fn::GetAtt': [expect.stringMatching(/^OrganizationDestinationKey/), 'Arn'] } }],
     });
@@ -72,7 +72,7 @@ describe('the StackSet', () => {
     expect({ ...sync.Properties, SyncName: 'name', S3Destination: { ...sync.Properties.S3Destination, KMSKeyArn: 'key' } })
       .toEqual({ ...expected.Properties, SyncName: 'name', S3Destination: { ...expected.Properties.S3Destination, KMSKeyArn: 'key' } });
     expect(sync.Properties.S3Destination.KMSKeyArn).toEqual({ Ref: 'InventoryKmsKeyArn' });
-    expect(sync.Properties.SyncName).toMatch(/^Member-Inventory-[0-9A-F]{8}-[0-9a-f]{8}$/);
+    expect(sync.Properties.SyncName).toMatch(/^Member-StackSet[0-9A-F]{8}-Inventory-[0-9A-F]{8}-[0-9a-f]{8}$/);
   });
 
   test('cfn-lint and the registry schema find nothing in the central and the member templates', () => {

@@ -3,7 +3,9 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, BootstraplessSynthesizer, CfnParameter, Stack } from 'aws-cdk-lib';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
+import { Construct } from 'constructs';
 import { SyncDestination } from '../destination';
+import { hash } from '../policies';
 import { ResourceDataSync } from '../resource-data-sync';
 
 /** The parameters of the member template, which the StackSet fills in from the central stack. */
@@ -18,6 +20,12 @@ export interface MemberTemplateOptions {
   /** A literal Region of the central bucket, or undefined to take it from a parameter. */
   readonly bucketRegion?: string;
   readonly syncName?: string;
+  /**
+   * The StackSet's name: the member sync's generated name depends on it, so that a renamed
+   * StackSet (whose new member stacks are created before the old ones are deleted) makes syncs
+   * under new names.
+   */
+  readonly stackSetName?: string;
   readonly inventoryCollection?: MemberInventoryCollection;
 }
 
@@ -49,7 +57,10 @@ export function synthesizeMemberTemplate(options: MemberTemplateOptions): Member
     const kmsKeyArn = options.encrypted ? new CfnParameter(stack, MEMBER_PARAMETERS.kmsKeyArn, {
       type: 'String', description: 'The ARN of the KMS key of the central inventory bucket',
     }).valueAsString : undefined;
-    new ResourceDataSync(stack, 'Inventory', {
+    // The sync's generated name comes from its path: a scope named after the StackSet puts the
+    // StackSet's name in it (as a short hash).
+    const scope = options.stackSetName !== undefined ? new Construct(stack, `StackSet${hash(options.stackSetName).slice(0, 8)}`) : stack;
+    new ResourceDataSync(scope, 'Inventory', {
       syncName: options.syncName,
       destination: SyncDestination.fromBucketName(options.bucketName, { region, prefix: options.prefix, kmsKeyArn }),
     });

@@ -128,21 +128,28 @@ export interface OrganizationInventoryProps {
   readonly maxConcurrentPercentage?: number;
 
   /**
-   * The percentage of accounts per Region that may fail before the operation stops in that Region.
+   * The percentage of accounts per Region that may fail before the operation stops in that Region
+   * (and in every later Region). The StackSet runs in `SOFT_FAILURE_TOLERANCE` mode, so this does
+   * not lower the concurrency. An account whose sync cannot be created (for example because 5 syncs
+   * already exist there) counts as failed: a tolerance of 0 lets one such account stop the roll-out.
+   * Percentages round down (25 % of 3 accounts is 0).
    *
-   * @default 10
+   * @default 25
    */
   readonly failureTolerancePercentage?: number;
 
   /**
-   * Regions one after the other, or all at once.
+   * Regions one after the other, or all at once, for the roll-outs this stack starts (creating the
+   * StackSet, changing its template, Regions or OUs). Accounts that join the OUs later get their
+   * stacks by automatic deployment, which follows none of the operation preferences.
    *
    * @default RegionConcurrency.SEQUENTIAL
    */
   readonly regionConcurrency?: RegionConcurrency;
 
   /**
-   * The order of the Regions for a sequential roll-out.
+   * The order of the Regions for a sequential roll-out that this stack starts. CloudFormation does
+   * not follow it for automatic deployment (an account that joins later).
    *
    * @default - the order of `regions`
    */
@@ -166,7 +173,11 @@ export interface OrganizationInventoryProps {
   readonly inventoryCollection?: InventoryCollectionOptions;
 
   /**
-   * The StackSet's name.
+   * The StackSet's name. Changing it (or moving the construct, with the generated name) replaces
+   * the StackSet: CloudFormation creates the new one, with a stack in every member account and
+   * Region, before it deletes the old one. The member syncs' names are derived from the StackSet's
+   * name, so the new ones do not collide with the old ones, but each account then needs a free
+   * slot of its 5 syncs per Region while both exist.
    *
    * @default - generated from the construct path
    */
@@ -257,6 +268,7 @@ export class OrganizationInventory extends Construct {
     // The member template: this library's ResourceDataSync, synthesized on its own.
     const member = bucketName !== undefined && checkBucketName(bucketName, '').length === 0 && checkPrefix(this.destination.prefix, '').length === 0
       ? synthesizeMemberTemplate({
+        stackSetName: Token.isUnresolved(props.stackSetName) ? undefined : props.stackSetName ?? Names.uniqueResourceName(this, { maxLength: 128, separator: '-' }),
         bucketName,
         prefix: this.destination.prefix,
         encrypted,
@@ -273,20 +285,28 @@ export class OrganizationInventory extends Construct {
       problems.push(`the member template is ${Buffer.byteLength(this.memberTemplateBody)} bytes; a StackSet takes at most ${MAX_TEMPLATE_BODY} inline. Turn off inventoryCollection parameters you do not need.`);
     }
 
+    const stackSetName = props.stackSetName ?? Names.uniqueResourceName(this, { maxLength: 128, separator: '-' });
+    if (Token.isUnresolved(stackSetName)) {
+      problems.push('stackSetName is a token; the member syncs\' names are derived from it, so it must be known at synth time. Give a string, or leave it out.');
+    }
+
     const parameters: cloudformation.CfnStackSet.ParameterProperty[] = [];
     if (bucketRegion === undefined) parameters.push({ parameterKey: MEMBER_PARAMETERS.bucketRegion, parameterValue: stack.region });
     if (encrypted) parameters.push({ parameterKey: MEMBER_PARAMETERS.kmsKeyArn, parameterValue: this.destination.encryptionKey!.keyArn });
 
     this.stackSet = new cloudformation.CfnStackSet(this, 'StackSet', {
-      stackSetName: props.stackSetName ?? Names.uniqueResourceName(this, { maxLength: 128, separator: '-' }),
+      stackSetName,
       description: `Resource data syncs of organization ${props.organizationId} to the central inventory bucket ${bucketName ?? ''}`.trim(),
       permissionModel: 'SERVICE_MANAGED',
       callAs,
       autoDeployment: { enabled: true, retainStacksOnAccountRemoval: props.retainSyncsOnAccountRemoval ?? false },
       managedExecution: { Active: true },
       operationPreferences: {
+        // Without it (STRICT_FAILURE_TOLERANCE) CloudFormation caps concurrency at the failure
+        // tolerance + 1 accounts, whatever maxConcurrentPercentage says.
+        concurrencyMode: 'SOFT_FAILURE_TOLERANCE',
         maxConcurrentPercentage: props.maxConcurrentPercentage ?? 25,
-        failureTolerancePercentage: props.failureTolerancePercentage ?? 10,
+        failureTolerancePercentage: props.failureTolerancePercentage ?? 25,
         regionConcurrencyType: props.regionConcurrency ?? RegionConcurrency.SEQUENTIAL,
         regionOrder: props.regionOrder,
       },
