@@ -1,4 +1,4 @@
-import { Annotations, Aspects, Duration, IAspect, Lazy, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, AspectPriority, Aspects, CfnDeletionPolicy, Duration, IAspect, Lazy, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -184,10 +184,17 @@ export class DestinationResources {
     if (props.autoDeleteObjects === true && !destroy) {
       problems.push(`${property}autoDeleteObjects is true but removalPolicy is not DESTROY; objects are deleted only with a bucket that is deleted. Set removalPolicy: RemovalPolicy.DESTROY, or leave out autoDeleteObjects.`);
     }
-    if (destroy && props.autoDeleteObjects !== true) {
-      Annotations.of(owner).addWarningV2(WARN_NOT_EMPTIED,
-        `${property}removalPolicy is DESTROY, but CloudFormation cannot delete a bucket that holds objects, and the syncs fill this versioned bucket: the stack's deletion will fail on it. Set autoDeleteObjects: true, or empty the bucket (every object version) before you delete the stack.`);
-    }
+    // Judged when aspects visit the CfnBucket, after the mutating ones there (RemovalPolicies.of(stack)
+    // .destroy()) have set its deletion policy.
+    const autoDelete = destroy && props.autoDeleteObjects === true;
+    const bucketCfn = this.bucket.node.defaultChild as s3.CfnBucket;
+    Aspects.of(owner).add({
+      visit: node => {
+        if (node !== bucketCfn || autoDelete || bucketCfn.cfnOptions.deletionPolicy !== CfnDeletionPolicy.DELETE) return;
+        Annotations.of(owner).addWarningV2(WARN_NOT_EMPTIED,
+          `${property}removalPolicy is DESTROY${destroy ? '' : ' (set on the bucket from outside, for example by RemovalPolicies)'}, but CloudFormation cannot delete a bucket that holds objects, and the syncs fill this versioned bucket: the stack's deletion will fail on it. Set autoDeleteObjects: true with removalPolicy: RemovalPolicy.DESTROY, or empty the bucket (every object version) before you delete the stack.`);
+      },
+    }, { priority: AspectPriority.READONLY });
 
     const listed = props.sourceAccounts ?? [];
     if (Token.isUnresolved(listed)) {

@@ -1,7 +1,10 @@
-import { Token } from 'aws-cdk-lib';
+import { Annotations, Stack, Token } from 'aws-cdk-lib';
+import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { CfnResourceDataSync } from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { checkOptionalBoolean, checkOrganizationalUnits, checkRegionList, warnUnknownRegions } from './validation';
+
+const WARN_OPT_IN_DELEGATED = 'cdk-ssm-resource-data-sync:organizationSourceOptInRegion';
 
 /**
  * The Regions a `SyncFromSource` resource data sync aggregates.
@@ -127,6 +130,12 @@ class RegionsSource extends SyncSource {
     const { regions, includeFutureRegions, enableAllOpsDataSources } = this.options;
     const organizationalUnits = this.organization?.organizationalUnits;
     warnUnknownRegions(scope, regions, 'source regions');
+    const region = Stack.of(scope).region;
+    if (this.organization && !Token.isUnresolved(region) && RegionInfo.get(region).isOptInRegion) {
+      // User Guide: "You can't use a delegated administrator account to create a resource data sync in opt-in AWS Regions."
+      Annotations.of(scope).addWarningV2(WARN_OPT_IN_DELEGATED,
+        `${region} is an opt-in Region: only the AWS Organizations management account can create an organization-source resource data sync there, not a delegated administrator. Deploy this stack from the management account (or acknowledge this warning if it is the management account).`);
+    }
     scope.node.addValidation({
       validate: () => [
         ...checkRegionList(regions, 'source regions'),

@@ -1,4 +1,5 @@
-import { App, Duration, NestedStack, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as cdk from 'aws-cdk-lib';
+import { App, Aspects, CfnResource, Duration, NestedStack, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -194,4 +195,31 @@ test('syncs in a nested stack write into a bucket of the parent', () => {
   const central = new InventoryBucket(stack, 'Central');
   new ResourceDataSync(new NestedStack(stack, 'Nested'), 'Inventory', { destination: SyncDestination.fromInventoryBucket(central) });
   expect(synthErrors(stack)).toBe('');
+});
+
+describe('a bucket made deletable from outside (item 7 of the day-two review)', () => {
+  const WARN = 'cdk-ssm-resource-data-sync:bucketNotEmptiedOnDelete';
+  const warned = (stack: Stack) => Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp(`set on the bucket from outside.*\\[ack: ${WARN}\\]`)).length;
+
+  test('an aspect that sets DESTROY on every resource (what RemovalPolicies.of(stack).destroy() does) gets the warning', () => {
+    const stack = newStack();
+    new InventoryBucket(stack, 'Central');
+    Aspects.of(stack).add({ visit: node => { if (node instanceof CfnResource) node.applyRemovalPolicy(RemovalPolicy.DESTROY); } });
+    expect(warned(stack)).toBe(1);
+  });
+
+  test('RemovalPolicies.of(stack).destroy(), where aws-cdk-lib has it', () => {
+    const policies = (cdk as any).RemovalPolicies;
+    if (!policies) return expect(policies).toBeUndefined();
+    const stack = newStack();
+    new ResourceDataSync(stack, 'Inventory');
+    policies.of(stack).destroy();
+    return expect(warned(stack)).toBe(1);
+  });
+
+  test('the bucket left as it is (RETAIN) gets no warning', () => {
+    const stack = newStack();
+    new InventoryBucket(stack, 'Central');
+    expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp(WARN))).toHaveLength(0);
+  });
 });

@@ -1,5 +1,5 @@
 import { Token } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { newStack, synthErrors } from './util';
 import { ResourceDataSync, SyncSource, SyncType } from '../src';
 
@@ -88,4 +88,15 @@ describe('source rules', () => {
     new ResourceDataSync(stack, 'C', { source: SyncSource.organizationalUnits([Token.asString({ Ref: 'Ou' })], { regions: ['us-east-1'] }) });
     expect(synthErrors(stack)).toBe('');
   });
+});
+
+test('an organization source in an opt-in Region warns: only the management account can create it there', () => {
+  const WARN = 'cdk-ssm-resource-data-sync:organizationSourceOptInRegion';
+  const stackIn = (region: string) => {
+    const stack = newStack({ env: { account: '111122223333', region } });
+    new ResourceDataSync(stack, 'OpsData', { source: SyncSource.entireOrganization({ regions: [region] }) });
+    return Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp(`only the AWS Organizations management account .* not a delegated administrator.*\\[ack: ${WARN}\\]`));
+  };
+  expect(stackIn('af-south-1')).toHaveLength(1);
+  expect(stackIn('us-east-1')).toHaveLength(0);
 });
