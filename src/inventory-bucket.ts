@@ -14,6 +14,8 @@ import {
 
 /** Warning ids, so users can acknowledge them (see README "Warnings"). */
 const WARN_NOT_EMPTIED = 'cdk-ssm-resource-data-sync:bucketNotEmptiedOnDelete';
+/** Said on every destination with DESTROY: the lifecycle harness accepts data loss only where it is said. */
+export const WARN_DESTROY_DELETES_DATA = 'cdk-ssm-resource-data-sync:destroyDeletesData';
 
 /**
  * How a new destination bucket is encrypted.
@@ -183,6 +185,10 @@ export class DestinationResources {
 
     if (props.autoDeleteObjects === true && !destroy) {
       problems.push(`${property}autoDeleteObjects is true but removalPolicy is not DESTROY; objects are deleted only with a bucket that is deleted. Set removalPolicy: RemovalPolicy.DESTROY, or leave out autoDeleteObjects.`);
+    }
+    if (destroy) {
+      Annotations.of(owner).addWarningV2(WARN_DESTROY_DELETES_DATA,
+        `${property}removalPolicy is DESTROY: deleting the stack deletes the inventory data${useKms ? ', and a later change of encryption or encryptionKey schedules this key for deletion while the objects it encrypted still need it' : ''}. Keep RETAIN (the default) for inventory you want to keep.`);
     }
     // Judged when aspects visit the CfnBucket, after the mutating ones there (RemovalPolicies.of(stack)
     // .destroy()) have set its deletion policy.

@@ -12,6 +12,7 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import * as cxapi from 'aws-cdk-lib/cx-api';
+import { WARN_DESTROY_DELETES_DATA } from '../../src/inventory-bucket';
 import { DATA_TYPES, deploy, emptyStack, ResourceChange, StackState, Template } from './deploy';
 import { FakeSsm } from './fake-aws';
 
@@ -97,7 +98,8 @@ export async function transition(before: Synthesized, after: Synthesized, option
     changes.push(...second.changes.map(c => ({ ...c, logicalId: `${stackName}/${c.logicalId}` })));
     errors.push(...second.errors.map(e => `${stackName}: ${e}`));
     violations.push(...second.violations.map(v => `${stackName}: ${v}`));
-    violations.push(...dataLoss(first, second.changes).map(v => `${stackName}: ${v}`));
+    // Data loss is what the user asked for only where the app said so (removalPolicy DESTROY).
+    if (!before.warnings.includes(WARN_DESTROY_DELETES_DATA)) violations.push(...dataLoss(first, second.changes).map(v => `${stackName}: ${v}`));
     if (options.rollback !== false && second.ok) {
       const rolledBack = await run(true);
       violations.push(...rolledBack.second.violations.map(v => `${stackName} (rollback): ${v}`));
