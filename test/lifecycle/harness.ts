@@ -98,6 +98,7 @@ export async function transition(before: Synthesized, after: Synthesized, option
     changes.push(...second.changes.map(c => ({ ...c, logicalId: `${stackName}/${c.logicalId}` })));
     errors.push(...second.errors.map(e => `${stackName}: ${e}`));
     violations.push(...second.violations.map(v => `${stackName}: ${v}`));
+    violations.push(...pagesOnDeploy(a, second.changes.filter(c => c.action === 'create' || c.action === 'replace')).map(v => `${stackName}: ${v}`));
     // Data loss is what the user asked for only where the app said so (removalPolicy DESTROY).
     if (!before.warnings.includes(WARN_DESTROY_DELETES_DATA)) violations.push(...dataLoss(first, second.changes).map(v => `${stackName}: ${v}`));
     if (options.rollback !== false && second.ok) {
@@ -111,6 +112,16 @@ export async function transition(before: Synthesized, after: Synthesized, option
     }
   }
   return { before, after, changes, errors, violations, refusedAtDeploy: errors.length > 0 && violations.length === 0 };
+}
+
+/**
+ * An alarm that a deploy creates starts without data: one that treats missing data as breaching
+ * goes off at once and pages before anything has run.
+ */
+function pagesOnDeploy(template: Template, created: ResourceChange[]): string[] {
+  return created.filter(c => c.type === 'AWS::CloudWatch::Alarm')
+    .filter(c => template.Resources?.[c.logicalId]?.Properties?.TreatMissingData === 'breaching')
+    .map(c => `alarm ${c.logicalId} treats missing data as breaching: it goes off at deploy, before the first data point`);
 }
 
 /** A data-holding resource replaced or deleted must have been retained (DeletionPolicy Retain). */

@@ -59,7 +59,8 @@ function accounts(n: number): string[] {
 
 describe('the README table "InventoryBucket" is what the harness finds', () => {
   const found: Array<[string, string, string]> = [];
-  const readme = readmeTable('#### InventoryBucket');
+  const HEADING = '#### InventoryBucket';
+  const readme = readmeTable(HEADING);
   test.each(CASES)('%s', async (change, before, after, todo) => {
     const t = await run(before, after);
     expect(t.violations).toEqual([]);
@@ -69,7 +70,7 @@ describe('the README table "InventoryBucket" is what the harness finds', () => {
   afterAll(() => {
     if (found.some(([change, happens]) => readme.get(change) !== happens)) {
       // eslint-disable-next-line no-console
-      console.log(`README table should be:\n${markdownTable(found)}`);
+      console.log(`README table ${HEADING} should be:\n${markdownTable(found)}`);
     }
   });
 });

@@ -51,7 +51,8 @@ const CASES: Array<[string, OrgCase, OrgCase, string]> = [
 
 describe('the README table "OrganizationInventory" is what the harness finds', () => {
   const found: Array<[string, string, string]> = [];
-  const readme = readmeTable('#### OrganizationInventory');
+  const HEADING = '#### OrganizationInventory';
+  const readme = readmeTable(HEADING);
   test.each(CASES)('%s', async (change, before, after, todo) => {
     const t = await run(before, after);
     found.push([change, outcome(t), todo]);
@@ -60,7 +61,7 @@ describe('the README table "OrganizationInventory" is what the harness finds', (
   afterAll(() => {
     if (found.some(([change, happens]) => readme.get(change) !== happens)) {
       // eslint-disable-next-line no-console
-      console.log(`README table should be:\n${markdownTable(found)}`);
+      console.log(`README table ${HEADING} should be:\n${markdownTable(found)}`);
     }
   });
 });

@@ -24,8 +24,8 @@ export function outcome(t: Transition): string {
   else if (members.length > 0) parts.push('member stacks updated in place');
   const addedSync = syncs.some(c => c.action === 'create') && !syncs.some(c => c.action !== 'create');
   const removedSync = syncs.some(c => c.action === 'delete') && !syncs.some(c => c.action !== 'delete');
-  if (addedSync) parts.push('the new sync is created; the others do not change');
-  else if (removedSync) parts.push('the sync is deleted; the others do not change');
+  if (addedSync) parts.push('the new sync is created');
+  else if (removedSync) parts.push('the sync is deleted');
   else if (replacedSync || syncs.some(c => c.action === 'update' && c.type === 'Custom::SSMResourceDataSync' && renamed(t, c.logicalId))) {
     parts.push('sync replaced under a new name');
   } else if (syncs.some(c => c.action === 'update')) {
@@ -41,7 +41,8 @@ export function outcome(t: Transition): string {
   const deleted = others.filter(c => c.action === 'delete');
   if (deleted.some(c => !retained(c))) parts.push(`${kinds(deleted.filter(c => !retained(c)))} removed`);
   if (deleted.some(retained)) parts.push(`${kinds(deleted.filter(retained))} left out of the stack (retained, not deleted)`);
-  if (parts.length === 0 && (others.length > 0 || sets.length > 0)) parts.push('updated in place');
+  const updated = others.some(c => c.action === 'update') || sets.some(c => c.action === 'update');
+  if (updated) parts.push(parts.length === 0 ? 'updated in place' : 'other resources updated in place');
   return (parts.join('; ') || 'no change') + warned;
 }
 
