@@ -1,9 +1,9 @@
-import { Annotations, IResource, Stack, Token, TokenComparison } from 'aws-cdk-lib';
+import { Annotations, AspectPriority, Aspects, IResource, Stack, Token, TokenComparison } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { CfnResourceDataSync } from 'aws-cdk-lib/aws-ssm';
 import { Construct, IConstruct, IDependable } from 'constructs';
-import { DestinationResources, describeName, InventoryBucket, InventoryBucketProps, targetKey, deferIfInvalid, warnKeyPolicyNotManaged } from './inventory-bucket';
+import { DestinationResources, describeName, destinationBuckets, InventoryBucket, InventoryBucketProps, targetKey, deferIfInvalid, warnKeyPolicyNotManaged } from './inventory-bucket';
 import { bucketStatements, describeStatements, keyStatements, partitionOf, withUniqueSids, Writers } from './policies';
 import { checkBucketName, checkKeyRegion, checkKmsKeyArn, checkPrefix, checkRegion, keyArnRegion, warnUnknownRegions } from './validation';
 
@@ -388,6 +388,18 @@ class ExistingBucketDestination extends SyncDestination {
   }
 }
 
+const WARN_KEY_MISSING = 'cdk-ssm-resource-data-sync:destinationKeyMissing';
+
+/** Warns when `name` is a destination bucket of this app that is encrypted with a KMS key. */
+function warnKeyMissing(scope: Construct, name: string): void {
+  for (const [bucket, resources] of destinationBuckets(scope)) {
+    const cfn = bucket.node.defaultChild as s3.CfnBucket;
+    if (resources.encryptionKey === undefined || Stack.of(cfn).resolve(cfn.bucketName) !== name) continue;
+    Annotations.of(scope).addWarningV2(WARN_KEY_MISSING,
+      `destination bucket ${JSON.stringify(name)} is ${bucket.node.path} of this app, which is encrypted with a KMS key, and its bucket policy denies writes without that key; the sync would fail. Give kmsKeyArn (the key's ARN, for example from the key's stack output).`);
+  }
+}
+
 class BucketNameDestination extends SyncDestination {
   constructor(private readonly bucketName: string, private readonly options: BucketNameDestinationOptions) {
     super();
@@ -398,6 +410,12 @@ class BucketNameDestination extends SyncDestination {
     const bucket = s3.Bucket.fromBucketAttributes(scope, 'DestinationBucket', { bucketName: deferIfInvalid(this.bucketName), region });
     const keyArnValid = kmsKeyArn !== undefined && checkKmsKeyArn(kmsKeyArn, '').length === 0;
     warnUnknownRegions(scope, [region], 'destination region');
+    if (kmsKeyArn === undefined && !Token.isUnresolved(this.bucketName)) {
+      // The bucket may be a KMS-encrypted destination of this same app (a member stack naming the
+      // central bucket): its policy denies writes without its key.
+      const name = this.bucketName;
+      Aspects.of(scope).add({ visit: node => { if (node === scope) warnKeyMissing(scope, name); } }, { priority: AspectPriority.READONLY });
+    }
     return bindToBucket(scope, {
       bucket,
       bucketRegion: region,

@@ -182,6 +182,8 @@ export class DestinationResources {
     });
     this.prefix = props.prefix;
     RESOURCES_OF_BUCKET.set(this.bucket, this);
+    const ofApp = DESTINATIONS_OF_APP.get(owner.node.root) ?? [];
+    DESTINATIONS_OF_APP.set(owner.node.root, [...ofApp, this]);
 
     if (props.autoDeleteObjects === true && !destroy) {
       problems.push(`${property}autoDeleteObjects is true but removalPolicy is not DESTROY; objects are deleted only with a bucket that is deleted. Set removalPolicy: RemovalPolicy.DESTROY, or leave out autoDeleteObjects.`);
@@ -265,6 +267,16 @@ export class DestinationResources {
 
 /** The destination resources that made a bucket, for the query layer (which reads their writers). */
 const RESOURCES_OF_BUCKET = new WeakMap<s3.IBucket, DestinationResources>();
+const DESTINATIONS_OF_APP = new WeakMap<IConstruct, DestinationResources[]>();
+
+/**
+ * The destination buckets this library made in the app of `scope`, with their resources.
+ *
+ * @internal
+ */
+export function destinationBuckets(scope: IConstruct): Array<[s3.Bucket, DestinationResources]> {
+  return (DESTINATIONS_OF_APP.get(scope.node.root) ?? []).map(r => [r.bucket, r]);
+}
 
 /** The writers of a bucket made by this library (an `InventoryBucket` or `newBucket()`), if it is one. */
 export function writersOfBucket(bucket: s3.IBucket): Writers | undefined {

@@ -415,3 +415,18 @@ test('a bucket imported without a Region: a warning that the stack\'s Region is 
     'is imported, and the sync takes it to be in its stack\'s Region \\(eu-west-1\\)\\. If it is in another Region, import it with its Region'));
   Template.fromStack(stack).hasResourceProperties('AWS::SSM::ResourceDataSync', { S3Destination: { BucketRegion: 'eu-west-1' } });
 });
+
+test('a bucket named by fromBucketName that is a KMS-encrypted destination of the same app, without kmsKeyArn, warns (its policy would deny the writes)', () => {
+  const app = newApp();
+  const central = new Stack(app, 'Central', { env: { account: '111111111111', region: 'us-east-1' } });
+  new InventoryBucket(central, 'Bucket', { bucketName: 'central-inventory-111111111111', sourceAccounts: ['222222222222'] });
+  const member = new Stack(app, 'Member', { env: { account: '222222222222', region: 'us-east-1' } });
+  new ResourceDataSync(member, 'NoKey', { destination: SyncDestination.fromBucketName('central-inventory-111111111111', { region: 'us-east-1' }) });
+  new ResourceDataSync(member, 'WithKey', {
+    destination: SyncDestination.fromBucketName('central-inventory-111111111111', { region: 'us-east-1', kmsKeyArn: 'arn:aws:kms:us-east-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab' }),
+  });
+  new ResourceDataSync(member, 'Elsewhere', { destination: SyncDestination.fromBucketName('some-other-bucket', { region: 'us-east-1' }) });
+  const warnings = Annotations.fromStack(member).findWarning('*', Match.stringLikeRegexp('cdk-ssm-resource-data-sync:destinationKeyMissing'));
+  expect(warnings.map(w => w.id)).toEqual(['/Member/NoKey']);
+  expect(warnings[0].entry.data).toMatch(/destination bucket "central-inventory-111111111111" is Central\/Bucket\/Bucket of this app, which is encrypted with a KMS key.*Give kmsKeyArn/);
+});
