@@ -9,7 +9,11 @@ import { addExampleStacks } from './stacks';
 
 const app = new App({
   outdir: process.env.CDK_OUTDIR ?? 'cdk.out',
-  context: cxapi.CURRENTLY_RECOMMENDED_FLAGS,
+  context: {
+    ...cxapi.CURRENTLY_RECOMMENDED_FLAGS,
+    // What `-c centralKeyArn=...` gives a real app: the KeyArn output of the deployed central stack.
+    centralKeyArn: 'arn:aws:kms:us-east-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+  },
 });
 addExampleStacks(app);
 const assembly = app.synth();

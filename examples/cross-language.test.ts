@@ -15,8 +15,9 @@ const build = path.join(root, 'build');
 const m2 = path.join(build, 'm2');
 const env = {
   ...process.env,
-  // The same feature flags for the three apps (App reads CDK_CONTEXT_JSON).
-  CDK_CONTEXT_JSON: JSON.stringify(cxapi.CURRENTLY_RECOMMENDED_FLAGS),
+  // The same feature flags and context for the three apps (App reads CDK_CONTEXT_JSON), as
+  // `cdk synth -c centralKeyArn=...` gives them.
+  CDK_CONTEXT_JSON: JSON.stringify({ ...cxapi.CURRENTLY_RECOMMENDED_FLAGS, centralKeyArn: 'arn:aws:kms:us-east-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab' }),
   PIP_CACHE_DIR: path.join(build, 'pip-cache'),
   PIP_DISABLE_PIP_VERSION_CHECK: '1',
   JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION: '1',

@@ -112,6 +112,12 @@ export class OrganizationInventoryStack extends Stack {
 }
 
 /** Every example stack, in one app. */
+function requiredContext(app: App, key: string): string {
+  const value = app.node.tryGetContext(key);
+  if (typeof value !== 'string') throw new Error(`No context value present for ${key} key: deploy CentralInventoryStack first, then pass its output with -c ${key}=<KeyArn>.`);
+  return value;
+}
+
 export function addExampleStacks(app: App): Stack[] {
   const central = { account: '111111111111', region: 'us-east-1' };
   return [
@@ -123,8 +129,10 @@ export function addExampleStacks(app: App): Stack[] {
       env: { account: '222222222222', region: 'eu-west-1' },
       centralBucketName: 'inventory-111111111111-us-east-1',
       centralRegion: central.region,
-      // The central stack's KeyArn output, once it is deployed (a key id is known only then).
-      centralKeyArn: app.node.tryGetContext('centralKeyArn') ?? 'arn:aws:kms:us-east-1:111111111111:key/00000000-0000-0000-0000-000000000000',
+      // The central stack's KeyArn output, once it is deployed (a key id is known only then):
+      // `cdk deploy -c centralKeyArn=...`. Without it the app stops: a made-up key would deploy a
+      // sync whose every write the central bucket policy denies.
+      centralKeyArn: requiredContext(app, 'centralKeyArn'),
     }),
     new OrganizationInventoryStack(app, 'OrganizationInventoryStack', { env: { account: '333333333333', region: 'us-east-1' } }),
   ];

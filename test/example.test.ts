@@ -61,3 +61,19 @@ test('the README\'s multi-account example stops loudly without the central key A
   const sync = Object.values<any>(member.Resources).find(r => r.Type === 'AWS::SSM::ResourceDataSync');
   expect(sync.Properties.S3Destination.KMSKeyArn).toBe(keyArn);
 });
+
+test('the example app stops, with what to pass, when the central key ARN is not given (no made-up key)', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rds-example-nokey-'));
+  const file = path.join(root, 'examples', `.nokey-${path.basename(dir)}.ts`);
+  fs.writeFileSync(file, "import { App } from 'aws-cdk-lib';\nimport { addExampleStacks } from './stacks';\naddExampleStacks(new App({ outdir: process.env.CDK_OUTDIR }));\n");
+  try {
+    const run = spawnSync(path.join(root, 'node_modules', '.bin', 'ts-node'), ['--project', 'examples/tsconfig.json', '--transpile-only', file], {
+      cwd: root, encoding: 'utf-8', env: { ...process.env, CDK_OUTDIR: dir, CDK_CONTEXT_JSON: '{}' },
+    });
+    expect(run.status).not.toBe(0);
+    expect(run.stderr).toContain('No context value present for centralKeyArn key: deploy CentralInventoryStack first, then pass its output with -c centralKeyArn=<KeyArn>.');
+  } finally {
+    fs.rmSync(file, { force: true });
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -118,6 +118,13 @@ class OrganizationInventoryStack(cdk.Stack):
         SyncHealthMonitor(self, "SyncHealth", syncs=[organization.deploying_account_sync, ops_data])
 
 
+def required_context(app: cdk.App, key: str) -> str:
+    value = app.node.try_get_context(key)
+    if not isinstance(value, str):
+        raise ValueError(f"No context value present for {key} key: deploy CentralInventoryStack first, then pass its output with -c {key}=<KeyArn>.")
+    return value
+
+
 app = cdk.App(outdir=os.environ.get("CDK_OUTDIR", "cdk.out"))
 central = cdk.Environment(account="111111111111", region="us-east-1")
 InventoryStack(app, "InventoryStack")
@@ -129,8 +136,8 @@ MemberInventoryStack(
     env=cdk.Environment(account="222222222222", region="eu-west-1"),
     central_bucket_name="inventory-111111111111-us-east-1",
     central_region="us-east-1",
-    central_key_arn=app.node.try_get_context("centralKeyArn")
-    or "arn:aws:kms:us-east-1:111111111111:key/00000000-0000-0000-0000-000000000000",
+    # The central stack's KeyArn output, once it is deployed: `cdk deploy -c centralKeyArn=...`.
+    central_key_arn=required_context(app, "centralKeyArn"),
 )
 OrganizationInventoryStack(app, "OrganizationInventoryStack", env=cdk.Environment(account="333333333333", region="us-east-1"))
 assembly = app.synth()

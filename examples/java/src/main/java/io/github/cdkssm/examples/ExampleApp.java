@@ -151,11 +151,15 @@ public final class ExampleApp {
     new ExistingBucketStack(app, "ExistingBucketStack");
     new OrganizationOpsDataStack(app, "OrganizationOpsDataStack");
     new CentralInventoryStack(app, "CentralInventoryStack", StackProps.builder().env(central).build(), "o-a1b2c3d4e5");
+    // The central stack's KeyArn output, once it is deployed: `cdk deploy -c centralKeyArn=...`.
     Object keyArn = app.getNode().tryGetContext("centralKeyArn");
+    if (!(keyArn instanceof String)) {
+      throw new IllegalStateException("No context value present for centralKeyArn key: deploy CentralInventoryStack first, then pass its output with -c centralKeyArn=<KeyArn>.");
+    }
     new MemberInventoryStack(app, "MemberInventoryStack",
         StackProps.builder().env(Environment.builder().account("222222222222").region("eu-west-1").build()).build(),
         "inventory-111111111111-us-east-1", "us-east-1",
-        keyArn != null ? keyArn.toString() : "arn:aws:kms:us-east-1:111111111111:key/00000000-0000-0000-0000-000000000000");
+        (String) keyArn);
     new OrganizationInventoryStack(app, "OrganizationInventoryStack",
         StackProps.builder().env(Environment.builder().account("333333333333").region("us-east-1").build()).build());
     CloudAssembly assembly = app.synth();
