@@ -25,7 +25,8 @@
  *   empty stack). The snapshot stacks pass it (checked without this setting on 2.276.0).
  * With these, the templates are the same on 2.224.0, 2.257.0 and 2.276.0: no normalisation needed;
  * a difference fails the run.
- * The property test runs FC_RUNS=200 cases per version here (1000 in `npx projen test`).
+ * The property test runs FC_RUNS=200 cases per version here (1000 in `npx projen test`), the lifecycle
+ * harness LIFECYCLE_PAIRS=50 generated pairs per construct (200 there).
  *
  * Tests of the test toolchain that needs a newer aws-cdk-lib than the floor (cdk-nag 3 uses
  * `Validations.addPlugins`, aws-cdk-lib >= 2.257) are skipped on older versions: see TOOLCHAIN_TESTS.
@@ -68,6 +69,8 @@ function run(command, args, options = {}) {
 // See the header: the same inputs on every version.
 process.env.CDK_VALIDATION = process.env.CDK_VALIDATION ?? 'false';
 process.env.FC_RUNS = process.env.FC_RUNS ?? '200';
+// The lifecycle harness's generated pairs per construct (200 in `npx projen test`).
+process.env.LIFECYCLE_PAIRS = process.env.LIFECYCLE_PAIRS ?? '50';
 
 const projects = [];
 for (const version of versions) {

@@ -36,6 +36,10 @@ export function synth(build: Build, key?: string): Synthesized {
   if (cached) return cached;
   const app = new App({ context: cxapi.CURRENTLY_RECOMMENDED_FLAGS });
   let result: Synthesized;
+  // aws-cdk-lib prints a validation report (every warning, in full) on each synthesis with warnings:
+  // the harness reads the warnings from the assembly instead.
+  const error = console.error;
+  console.error = () => undefined;
   try {
     build(app);
     const assembly = app.synth();
@@ -53,6 +57,8 @@ export function synth(build: Build, key?: string): Synthesized {
     result = { templates, warnings: [...warnings] };
   } catch (e) {
     result = { templates: new Map(), error: (e as Error).message, warnings: [] };
+  } finally {
+    console.error = error;
   }
   if (key !== undefined) cache.set(key, result);
   return result;
