@@ -111,7 +111,8 @@ test('every request for every combination of props is valid for botocore\'s SSM 
     ssm.reset();
     const props = customResourceProperties(make);
     let name = props.SyncName;
-    ssm.on(ListResourceDataSyncCommand).callsFake(() => ({ ResourceDataSyncItems: [{ SyncName: name, LastStatus: 'Successful' }] }));
+    // The sync as listed: its request (the handler compares what UpdateResourceDataSync cannot change).
+    ssm.on(ListResourceDataSyncCommand).callsFake(() => ({ ResourceDataSyncItems: [{ ...handler.request(props), SyncName: name, LastStatus: 'Successful' }] }));
     const base = { ResponseURL: 'https://example', StackId: 's', RequestId: 'r', LogicalResourceId: 'l' };
     await handler.handler({ ...base, RequestType: 'Create', ResourceProperties: props });
     // In place for a source (Regions, flag); by replacement under a new name for a destination.
@@ -138,7 +139,8 @@ test('every request for every combination of props is valid for botocore\'s SSM 
     CreateResourceDataSync: 17 + 5,
     UpdateResourceDataSync: 12,
     DeleteResourceDataSync: 17,
-    ListResourceDataSync: 17 + 5,
+    // One poll after each create; one look-up before each update in place (what cannot change must not have).
+    ListResourceDataSync: 17 + 5 + 12,
   });
   // The requests carry the fields CloudFormation lacks, as booleans and the API's shapes.
   const creates = requests.filter(r => r.operation === 'CreateResourceDataSync').map(r => r.params);

@@ -95,7 +95,10 @@ export function physicalName(resource: any, resolve: (v: any) => any = v => v): 
   let value: any = resource.Properties;
   for (const key of path) value = value?.[key];
   const resolved = value === undefined ? undefined : resolve(value);
-  return typeof resolved === 'string' ? resolved : undefined;
+  if (typeof resolved !== 'string') return undefined;
+  // A table's name is unique within its database only.
+  if (resource.Type === 'AWS::Glue::Table') return `${resolve(resource.Properties.DatabaseName)}/${resolved}`;
+  return resolved;
 }
 
 /** Per resource, what CloudFormation does for this change. */

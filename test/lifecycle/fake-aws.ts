@@ -45,6 +45,11 @@ export class FakeSsm {
     this.throttled = options.throttle ?? 0;
   }
 
+  /** The first status of the syncs created from now on (by name); `undefined` for the default. */
+  public firstStatus?: (name: string) => string | undefined;
+  /** Calls of these operations are throttled this many more times. */
+  public readonly throttledOperations = new Map<string, number>();
+
   /** Throttle the next `n` calls. */
   public throttleNext(n: number): void {
     this.throttled = n;
@@ -52,15 +57,16 @@ export class FakeSsm {
 
   public call(operation: string, input: any): any {
     this.calls.push({ operation, input });
-    if (this.throttled > 0) {
-      this.throttled--;
+    if (this.throttled > 0 || (this.throttledOperations.get(operation) ?? 0) > 0) {
+      if (this.throttled > 0) this.throttled--;
+      else this.throttledOperations.set(operation, this.throttledOperations.get(operation)! - 1);
       throw awsError('ThrottlingException', 'Rate exceeded');
     }
     switch (operation) {
       case 'CreateResourceDataSync': {
         if (this.syncs.has(input.SyncName)) throw awsError('ResourceDataSyncAlreadyExistsException', `Sync ${input.SyncName} already exists.`);
         if (this.syncs.size >= SYNC_QUOTA) throw awsError('ResourceDataSyncCountExceededException', 'You have exceeded the allowed maximum sync configurations.');
-        this.syncs.set(input.SyncName, { request: JSON.parse(JSON.stringify(input)), status: this.options.firstStatus?.(input.SyncName) ?? 'Successful' });
+        this.syncs.set(input.SyncName, { request: JSON.parse(JSON.stringify(input)), status: (this.firstStatus ?? this.options.firstStatus)?.(input.SyncName) ?? 'Successful' });
         return {};
       }
       case 'DeleteResourceDataSync': {

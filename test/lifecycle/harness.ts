@@ -82,6 +82,8 @@ export interface TransitionOptions {
   readonly existingSyncs?: string[];
   /** Also check that a failure late in the update rolls back cleanly. */
   readonly rollback?: boolean;
+  /** Sets the fake Systems Manager up for the second deploy (a first status `Failed`, throttling). */
+  readonly beforeUpdate?: (ssm: FakeSsm) => void;
 }
 
 /** Deploys `before`, then `after`, and checks every invariant. Both apps must synthesize. */
@@ -98,6 +100,7 @@ export async function transition(before: Synthesized, after: Synthesized, option
       const ssm = new FakeSsm({ existing: options.existingSyncs });
       const first = await deploy(emptyStack(), b, { ssm, stackName });
       if (!first.ok || first.violations.length > 0) throw new Error(`transition: the before app does not deploy: ${[...first.errors, ...first.violations].join('; ')}`);
+      options.beforeUpdate?.(ssm);
       return { ssm, first: first.state, second: await deploy(first.state, a, { ssm, stackName, failAtEnd }) };
     };
     const { first, second } = await run(false);

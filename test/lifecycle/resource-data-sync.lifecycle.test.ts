@@ -1,6 +1,7 @@
 import { App } from 'aws-cdk-lib';
 import * as fc from 'fast-check';
 import { DestinationDataSharingType, DestinationEncryption, InventoryBucket, ResourceDataSync, SyncDestination, SyncSource } from '../../src';
+import { FakeSsm } from './fake-aws';
 import { stackIn, synth, transition } from './harness';
 import { markdownTable, outcome, readmeTable } from './outcome';
 
@@ -48,7 +49,8 @@ function build(c: SyncCase) {
 }
 
 const key = (c: SyncCase) => `rds:${JSON.stringify(c)}`;
-const run = (a: SyncCase, b: SyncCase, existingSyncs?: string[]) => transition(synth(build(a), key(a)), synth(build(b), key(b)), { existingSyncs });
+const run = (a: SyncCase, b: SyncCase, existingSyncs?: string[], beforeUpdate?: (ssm: FakeSsm) => void) =>
+  transition(synth(build(a), key(a)), synth(build(b), key(b)), { existingSyncs, beforeUpdate });
 
 /** The README's table: [change, before, after, what to do]. */
 const CASES: Array<[string, SyncCase, SyncCase, string]> = [
@@ -57,6 +59,7 @@ const CASES: Array<[string, SyncCase, SyncCase, string]> = [
   ['New bucket: KMS to S3-managed encryption', { kind: 'new-kms' }, { kind: 'new-s3' }, 'Nothing: the key is retained (RETAIN), the bucket re-encrypts new objects only.'],
   ['Explorer source Regions', { kind: 'explorer' }, { kind: 'explorer', regions: ['us-east-1', 'eu-west-1'] }, 'Nothing.'],
   ['Explorer account option (single account to organization)', { kind: 'explorer' }, { kind: 'explorer-org' }, 'Nothing.'],
+  ['Explorer account option with an explicit `syncName`', { kind: 'explorer', syncName: 'opsdata' }, { kind: 'explorer-org', syncName: 'opsdata' }, 'Give a new `syncName` in the same change (CloudFormation updates the source in place, and the API cannot change its account option).'],
   ['Any replacing change with an explicit `syncName`', { kind: 'central-a', syncName: 'inventory' }, { kind: 'central-b', syncName: 'inventory' }, 'Give a new `syncName` in the same change, or leave it out.'],
   ['`syncName` itself', { kind: 'central-a', syncName: 'inventory' }, { kind: 'central-a', syncName: 'inventory-2' }, 'Nothing; whatever used the old name must use the new one.'],
   ['An API-only field on or off (generated name)', { kind: 'organization' }, { kind: 'organization', api: true }, 'Nothing.'],
@@ -98,6 +101,23 @@ describe('fixed: each bug of the second deploy, caught by the harness', () => {
     expect(t.errors.join('\n')).toMatch(/ResourceDataSyncCountExceededException/);
     expect(t.violations).toEqual([]);
     expect(t.refusedAtDeploy).toBe(true);
+  });
+
+  test('item 2: a create whose first status is Failed deletes the sync it made, and the rollback leaves nothing behind', async () => {
+    const t = await run({ kind: 'organization', api: true, prefix: 'a' }, { kind: 'organization', api: true, prefix: 'b' }, undefined, ssm => {
+      ssm.firstStatus = () => 'Failed';
+    });
+    expect(t.errors.join('\n')).toMatch(/The first sync failed/);
+    // No orphan: the fake holds exactly the old sync (checked by the harness after the rollback).
+    expect(t.violations).toEqual([]);
+  });
+
+  test('item 2: polls throttled past the SDK\'s retries do not fail a create whose sync exists (no orphan, no failed deploy)', async () => {
+    const t = await run({ kind: 'organization' }, { kind: 'organization', api: true }, undefined, ssm => {
+      ssm.throttledOperations.set('ListResourceDataSync', 20);
+    });
+    expect(t.errors).toEqual([]);
+    expect(t.violations).toEqual([]);
   });
 
   test('item 4: switching an API-only field with an explicit syncName warns, and the deploy fails cleanly', async () => {
@@ -144,7 +164,10 @@ describe('generated transitions', () => {
         // Only where the user kept an explicit name across a replacing change: CloudFormation (or
         // the handler) refuses before changing anything, and its message names the fix.
         expect(b.syncName !== undefined && b.syncName === a.syncName).toBe(true);
-        expect(t.errors.join('\n')).toMatch(/Rename .* and update the stack again|give it a new syncName|already exists/);
+        // The source type of an Explorer sync: the registry lets CloudFormation update SyncSource in
+        // place, and the fake's UpdateResourceDataSync refuses a new source type (inferred: the API
+        // documents no way to change it; this library replaces the sync for it).
+        expect(t.errors.join('\n')).toMatch(/Rename .* and update the stack again|give it a new syncName|already exists|source type of a sync cannot change/);
       } else {
         seen.ok++;
       }
