@@ -264,7 +264,12 @@ export class ResourceDataSync extends Resource implements IResourceDataSync {
     const syncName = props.syncName ?? this.generatedName;
     this._literalName = Token.isUnresolved(syncName) ? undefined : syncName;
     const apiOptions = {
-      syncName, syncType: this.syncType, destination, source, destinationDataSharing: props.destinationDataSharing, logEncryptionKey: props.apiHandlerLogEncryptionKey,
+      syncName,
+      syncType: this.syncType,
+      destination,
+      source,
+      destinationDataSharing: props.destinationDataSharing,
+      logEncryptionKey: props.apiHandlerLogEncryptionKey,
     };
     if (api) problems.push(...apiSyncProblems(this, apiOptions));
     if (api && props.syncName !== undefined) {

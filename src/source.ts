@@ -1,6 +1,6 @@
 import { Annotations, Stack, Token } from 'aws-cdk-lib';
-import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { CfnResourceDataSync } from 'aws-cdk-lib/aws-ssm';
+import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
 import { checkOptionalBoolean, checkOrganizationalUnits, checkRegionList, warnUnknownRegions } from './validation';
 

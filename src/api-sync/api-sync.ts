@@ -162,6 +162,7 @@ export class ApiSyncHandler extends Construct {
   public readonly function: lambda.Function;
   private readonly logGroup: logs.LogGroup;
   private logKey?: { key: kms.IKey; by: string };
+  private readonly problems: string[] = [];
 
   private constructor(scope: Stack, id: string) {
     super(scope, id);
@@ -195,8 +196,6 @@ export class ApiSyncHandler extends Construct {
     this.logGroup = parts.logGroup;
     this.node.addValidation({ validate: () => this.problems });
   }
-
-  private readonly problems: string[] = [];
 
   /** Encrypt the log group with `key` (asked by the sync at `by`); one key per stack. */
   public encryptLogsWith(key: kms.IKey, by: string): void {

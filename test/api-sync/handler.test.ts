@@ -1,8 +1,8 @@
 import * as path from 'path';
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import {
   CreateResourceDataSyncCommand, DeleteResourceDataSyncCommand, ListResourceDataSyncCommand, SSMClient, UpdateResourceDataSyncCommand,
 } from '@aws-sdk/client-ssm';
-import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { mockClient } from 'aws-sdk-client-mock';
 import { loadInlineHandler } from '../inline-handler';
 

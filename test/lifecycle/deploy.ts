@@ -122,7 +122,10 @@ export function changes(before: Template, after: Template): ResourceChange[] {
 }
 
 const PSEUDO: { [name: string]: string } = {
-  'AWS::AccountId': ACCOUNT, 'AWS::Region': REGION, 'AWS::Partition': 'aws', 'AWS::URLSuffix': 'amazonaws.com',
+  'AWS::AccountId': ACCOUNT,
+  'AWS::Region': REGION,
+  'AWS::Partition': 'aws',
+  'AWS::URLSuffix': 'amazonaws.com',
   'AWS::NoValue': '',
 };
 
@@ -179,7 +182,9 @@ export function syncRequest(resource: any, resolve: (v: any) => any): any {
   return {
     SyncName: p.SyncName,
     SyncType: p.SyncType,
-    S3Destination: d && { BucketName: d.BucketName, Prefix: d.BucketPrefix, SyncFormat: d.SyncFormat, Region: d.BucketRegion, AWSKMSKeyARN: d.KMSKeyArn },
+    S3Destination: d && {
+      BucketName: d.BucketName, Prefix: d.BucketPrefix, SyncFormat: d.SyncFormat, Region: d.BucketRegion, AWSKMSKeyARN: d.KMSKeyArn,
+    },
     SyncSource: s && {
       SourceType: s.SourceType,
       AwsOrganizationsSource: s.AwsOrganizationsSource && {
@@ -311,8 +316,12 @@ export async function deploy(state: StackState, after: Template, options: Deploy
       if (resource.Type === 'Custom::SSMResourceDataSync') {
         const oldId = state.physical.get(id)!;
         const r = await custom(after, resource, {
-          RequestType: 'Update', LogicalResourceId: id, ResourceType: resource.Type, PhysicalResourceId: oldId,
-          ResourceProperties: delivered(newResolve(resource.Properties)), OldResourceProperties: delivered(oldResolve(old.Properties)),
+          RequestType: 'Update',
+          LogicalResourceId: id,
+          ResourceType: resource.Type,
+          PhysicalResourceId: oldId,
+          ResourceProperties: delivered(newResolve(resource.Properties)),
+          OldResourceProperties: delivered(oldResolve(old.Properties)),
         });
         if (r.status !== 'SUCCESS') { errors.push(`${id}: ${r.reason}`); failed = { id, action: 'update', response: r }; break; }
         physical.set(id, r.id);
@@ -345,8 +354,12 @@ export async function deploy(state: StackState, after: Template, options: Deploy
           if (r.status !== 'SUCCESS') violations.push(`rollback: the Delete of ${id} failed: ${r.reason}`);
         } else {
           const r = await custom(before, old, {
-            RequestType: 'Update', LogicalResourceId: id, ResourceType: old.Type, PhysicalResourceId: currentId,
-            ResourceProperties: delivered(oldResolve(old.Properties)), OldResourceProperties: delivered(undoResolve(resource.Properties)),
+            RequestType: 'Update',
+            LogicalResourceId: id,
+            ResourceType: old.Type,
+            PhysicalResourceId: currentId,
+            ResourceProperties: delivered(oldResolve(old.Properties)),
+            OldResourceProperties: delivered(undoResolve(resource.Properties)),
           });
           if (r.status !== 'SUCCESS') {
             violations.push(`rollback: the rollback Update of ${id} failed (UPDATE_ROLLBACK_FAILED): ${r.reason}`);

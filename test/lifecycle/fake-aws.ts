@@ -35,6 +35,10 @@ export class FakeSsm {
   public readonly calls: Array<{ operation: string; input: any }> = [];
   /** Syncs no stack under test holds (made by others, or by another stack): not checked against a template. */
   public readonly preexisting = new Set<string>();
+  /** The first status of the syncs created from now on (by name); `undefined` for the default. */
+  public firstStatus?: (name: string) => string | undefined;
+  /** Calls of these operations are throttled this many more times. */
+  public readonly throttledOperations = new Map<string, number>();
   private throttled: number;
 
   constructor(private readonly options: FakeSsmOptions = {}) {
@@ -44,11 +48,6 @@ export class FakeSsm {
     }
     this.throttled = options.throttle ?? 0;
   }
-
-  /** The first status of the syncs created from now on (by name); `undefined` for the default. */
-  public firstStatus?: (name: string) => string | undefined;
-  /** Calls of these operations are throttled this many more times. */
-  public readonly throttledOperations = new Map<string, number>();
 
   /** Throttle the next `n` calls. */
   public throttleNext(n: number): void {
@@ -108,7 +107,10 @@ export class FakeSsm {
  * throttling up to their `maxAttempts` (3 by default), as the SDK's standard retry mode does.
  */
 export function sdkModules(ssm: FakeSsm, stackStatus: () => string): { [name: string]: any } {
-  const command = (operation: string) => class { constructor(public readonly input: any) {} static operation = operation; };
+  const command = (operation: string) => class {
+    static operation = operation;
+    constructor(public readonly input: any) {}
+  };
   const client = (serve: (operation: string, input: any) => any) => class {
     private readonly attempts: number;
     constructor(config: { maxAttempts?: number } = {}) { this.attempts = config.maxAttempts ?? 3; }

@@ -10,11 +10,11 @@
  * - whether synth refused the after app (with its error) and which warnings it printed.
  */
 import { App, Stack } from 'aws-cdk-lib';
-import { Construct } from 'constructs';
 import * as cxapi from 'aws-cdk-lib/cx-api';
-import { WARN_DESTROY_DELETES_DATA } from '../../src/inventory-bucket';
+import { Construct } from 'constructs';
 import { DATA_TYPES, deploy, emptyStack, ResourceChange, StackState, Template } from './deploy';
 import { FakeSsm } from './fake-aws';
+import { WARN_DESTROY_DELETES_DATA } from '../../src/inventory-bucket';
 
 /** Builds one version of the app into a fresh App (with `cdk init`'s feature flags). */
 export type Build = (app: App) => void;

@@ -1,8 +1,8 @@
 import { App } from 'aws-cdk-lib';
 import * as fc from 'fast-check';
-import { OrganizationInventory } from '../../src';
 import { stackIn, synth, transition } from './harness';
 import { markdownTable, outcome, readmeTable } from './outcome';
+import { OrganizationInventory } from '../../src';
 
 /** Generated pairs per run (LIFECYCLE_PAIRS; 200 in `npx projen test`). */
 const PAIRS = Number(process.env.LIFECYCLE_PAIRS ?? 200);

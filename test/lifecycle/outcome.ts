@@ -24,9 +24,7 @@ export function outcome(t: Transition): string {
   else if (members.length > 0) parts.push('member stacks updated in place');
   const addedSync = syncs.some(c => c.action === 'create') && !syncs.some(c => c.action !== 'create');
   const removedSync = syncs.some(c => c.action === 'delete') && !syncs.some(c => c.action !== 'delete');
-  if (addedSync) parts.push('the new sync is created');
-  else if (removedSync) parts.push('the sync is deleted');
-  else if (replacedSync || syncs.some(c => c.action === 'update' && c.type === 'Custom::SSMResourceDataSync' && renamed(t, c.logicalId))) {
+  if (addedSync) {parts.push('the new sync is created');} else if (removedSync) {parts.push('the sync is deleted');} else if (replacedSync || syncs.some(c => c.action === 'update' && c.type === 'Custom::SSMResourceDataSync' && renamed(t, c.logicalId))) {
     parts.push('sync replaced under a new name');
   } else if (syncs.some(c => c.action === 'update')) {
     parts.push('sync updated in place');

@@ -1,9 +1,9 @@
 import { App } from 'aws-cdk-lib';
 import * as fc from 'fast-check';
-import { DestinationDataSharingType, DestinationEncryption, InventoryBucket, ResourceDataSync, SyncDestination, SyncSource } from '../../src';
 import { FakeSsm } from './fake-aws';
 import { stackIn, synth, transition } from './harness';
 import { markdownTable, outcome, readmeTable } from './outcome';
+import { DestinationDataSharingType, DestinationEncryption, InventoryBucket, ResourceDataSync, SyncDestination, SyncSource } from '../../src';
 
 /** Generated pairs per run (LIFECYCLE_PAIRS; 200 in `npx projen test`). */
 const PAIRS = Number(process.env.LIFECYCLE_PAIRS ?? 200);

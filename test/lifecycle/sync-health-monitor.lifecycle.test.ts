@@ -1,9 +1,9 @@
 import { App, Duration } from 'aws-cdk-lib';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as fc from 'fast-check';
-import { ResourceDataSync, SyncDestination, SyncHealthMonitor } from '../../src';
 import { stackIn, synth, transition } from './harness';
 import { markdownTable, outcome, readmeTable } from './outcome';
+import { ResourceDataSync, SyncDestination, SyncHealthMonitor } from '../../src';
 
 /** Generated pairs per run (LIFECYCLE_PAIRS; 200 in `npx projen test`). */
 const PAIRS = Number(process.env.LIFECYCLE_PAIRS ?? 200);

@@ -3,9 +3,9 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, BootstraplessSynthesizer, Duration, Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import * as kms from 'aws-cdk-lib/aws-kms';
 import { ResourceDataSync, SyncDestination, SyncHealthMonitor, SyncHealthMonitorProps } from '../../src';
 import { MAX_INLINE_CODE, inlineHandlerCode } from '../../src/inline-code';
 import { cfnLint } from '../cfn-lint';
@@ -28,7 +28,8 @@ describe('defaults', () => {
     const code = inlineHandlerCode(path.join(__dirname, '..', '..', 'src', 'monitor'));
     expect(code.length).toBeLessThanOrEqual(MAX_INLINE_CODE);
     template.hasResourceProperties('AWS::Lambda::Function', {
-      Runtime: 'nodejs24.x', Code: { ZipFile: code },
+      Runtime: 'nodejs24.x',
+      Code: { ZipFile: code },
       Environment: { Variables: { NAMESPACE: 'ResourceDataSync', SYNC_NAMES: { 'Fn::Join': ['', ['["', { Ref: Match.stringLikeRegexp('^Inventory') }, '"]']] }, PER_SYNC: 'false' } },
     });
     template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(1 hour)', State: 'ENABLED' });
