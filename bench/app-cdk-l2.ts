@@ -58,6 +58,14 @@ runApp((stack: Stack, count: number) => {
         ArnLike: { 'aws:SourceArn': sourceArn },
       },
     }));
+    // A key with two `accountid=` segments would let a write land under another account's path.
+    bucket.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'SSMBucketDeliveryDenyOtherAccountPaths',
+      effect: iam.Effect.DENY,
+      principals: [ssm],
+      actions: ['s3:PutObject', 's3:PutObjectTagging'],
+      resources: [bucket.arnForObjects('*accountid=*accountid=*')],
+    }));
     const sync = new CfnResourceDataSync(stack, id, {
       syncName: `${stack.stackName}-${id}`,
       syncType: 'SyncToDestination',

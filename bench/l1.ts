@@ -95,6 +95,13 @@ export function l1Sync(stack: Stack, id: string, layout: Layout): void {
             ArnLike: { 'aws:SourceArn': sourceArn },
           },
         },
+        {
+          Sid: 'SSMBucketDeliveryDenyOtherAccountPaths',
+          Action: ['s3:PutObject', 's3:PutObjectTagging'],
+          Effect: 'Deny',
+          Principal: SSM,
+          Resource: `${bucket.attrArn}/*accountid=*accountid=*`,
+        },
       ],
     },
   });

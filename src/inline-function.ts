@@ -11,7 +11,12 @@ import { inlineHandlerCode } from './inline-code';
  * 2028-04-30; Node.js 22 is deprecated on 2027-04-30). Made by name, so that aws-cdk-lib releases
  * without a `NODEJS_24_X` constant (the floor) give the same template.
  */
-export const INLINE_RUNTIME = new lambda.Runtime('nodejs24.x', lambda.RuntimeFamily.NODEJS, { supportsInlineCode: true });
+export function inlineRuntime(): lambda.Runtime {
+  // Made on first use: reading aws-cdk-lib's aws-lambda when the module loads would cost every app.
+  runtime ??= new lambda.Runtime('nodejs24.x', lambda.RuntimeFamily.NODEJS, { supportsInlineCode: true });
+  return runtime;
+}
+let runtime: lambda.Runtime | undefined;
 
 /** What an inline function is. */
 export interface InlineFunctionOptions {
@@ -51,7 +56,7 @@ export function newInlineFunction(scope: Construct, options: InlineFunctionOptio
   options.statements.forEach(statement => role.addToPrincipalPolicy(statement));
   const fn = new lambda.Function(scope, 'Function', {
     description: options.description,
-    runtime: INLINE_RUNTIME,
+    runtime: inlineRuntime(),
     handler: 'index.handler',
     code: lambda.Code.fromInline(inlineHandlerCode(options.dir)),
     timeout: options.timeout,

@@ -235,32 +235,57 @@ export function keyStatements(scope: IConstruct, writers: Writers): iam.PolicySt
   return statements;
 }
 
+/** A statement with a Sid in a policy: its content unresolved (cheap) and, when needed, resolved. */
+interface UsedSid {
+  readonly raw: string;
+  readonly statement: iam.PolicyStatement;
+  resolved?: string;
+}
+
 /** The Sids already used in each policy (by the construct that owns it), with their content. */
-const sidsByPolicy = new WeakMap<IConstruct, Map<string, string>>();
+const sidsByPolicy = new WeakMap<IConstruct, Map<string, UsedSid>>();
 
 /**
  * The statements with Sids that are unique in the policy of `owner` (a bucket or a key): the first
  * statement with a Sid keeps it; a different statement with the same Sid (another prefix or key on
  * the same bucket, accounts given as tokens) gets a short hash of its content appended. A statement
  * already added with the same content is left out (it would only repeat).
+ *
+ * Contents are compared unresolved first (the same tokens: the same statement); only a Sid that is
+ * taken is compared, and hashed, on the resolved content, so the suffix does not depend on the order
+ * in which tokens were made.
  */
 export function withUniqueSids(owner: IConstruct, statements: iam.PolicyStatement[]): iam.PolicyStatement[] {
   let used = sidsByPolicy.get(owner);
   if (!used) sidsByPolicy.set(owner, used = new Map());
   const stack = Stack.of(owner);
+  const resolvedOf = (statement: iam.PolicyStatement) => JSON.stringify(stack.resolve(withoutSid(statement)));
   const result: iam.PolicyStatement[] = [];
   for (const statement of statements) {
-    const content = JSON.stringify(stack.resolve(statement.copy({ sid: '' }).toStatementJson()));
+    const raw = JSON.stringify(withoutSid(statement));
     const base = statement.sid ?? 'Statement';
     let sid = base;
-    for (let attempt = 0; used.has(sid) && used.get(sid) !== content; attempt++) {
-      sid = `${base}${hash(`${content}${attempt || ''}`).slice(0, 8)}`;
+    let resolved: string | undefined;
+    const same = (entry: UsedSid) => {
+      if (entry.raw === raw) return true;
+      entry.resolved ??= resolvedOf(entry.statement);
+      resolved ??= resolvedOf(statement);
+      return entry.resolved === resolved;
+    };
+    for (let attempt = 0; used.has(sid) && !same(used.get(sid)!); attempt++) {
+      sid = `${base}${hash(`${resolved}${attempt || ''}`).slice(0, 8)}`;
     }
-    if (used.get(sid) === content) continue;
-    used.set(sid, content);
+    if (used.has(sid)) continue;
+    used.set(sid, { raw, statement, resolved });
     result.push(sid === base ? statement : statement.copy({ sid }));
   }
   return result;
+}
+
+function withoutSid(statement: iam.PolicyStatement): unknown {
+  const json = { ...statement.toStatementJson() };
+  delete json.Sid;
+  return json;
 }
 
 export function hash(text: string): string {
@@ -273,6 +298,9 @@ export function hash(text: string): string {
  * characters. Good to a few percent: it decides whether to fail synthesis, not how to write.
  */
 export function estimatePolicySize(scope: IConstruct, document: unknown, referenceSize = 80): number {
+  // Far from the limit, the size is not worth resolving: an upper bound of this estimate decides.
+  const bound = upperBound(document, referenceSize);
+  if (bound !== undefined && bound <= SIZE_BOUND_ENOUGH) return bound;
   const resolved = Stack.of(scope).resolve(document);
   const text = JSON.stringify(resolved, (_, value) => {
     if (value && typeof value === 'object' && !Array.isArray(value)) {
@@ -284,6 +312,26 @@ export function estimatePolicySize(scope: IConstruct, document: unknown, referen
     return value;
   });
   return text === undefined ? 0 : Buffer.byteLength(text);
+}
+
+/** Below this, an upper bound of a policy's size is returned as its estimate (well under every limit). */
+const SIZE_BOUND_ENOUGH = 10_240;
+
+/**
+ * An upper bound of `estimatePolicySize` without resolving: the document as JSON with every token
+ * counted as `2.5 * referenceSize` characters (the estimate counts a reference as `referenceSize`, a
+ * joined one as less). Undefined where the document holds a value that is no string token.
+ */
+function upperBound(document: unknown, referenceSize: number): number | undefined {
+  const json = document && typeof (document as { toJSON?: unknown }).toJSON === 'function' ? (document as { toJSON(): unknown }).toJSON() : document;
+  let opaque = false;
+  const text = JSON.stringify(json, (_, value) => {
+    if ((value && typeof value === 'object' && typeof value.resolve === 'function') || (typeof value === 'number' && Token.isUnresolved(value))) opaque = true;
+    return value;
+  });
+  if (opaque || text === undefined) return undefined;
+  const tokens = text.split('${Token[').length - 1 + text.split('#{Token[').length - 1;
+  return Buffer.byteLength(text) + tokens * Math.ceil(2.5 * referenceSize);
 }
 
 /** The statements as a user would paste them into a policy, for warning messages. */

@@ -80,18 +80,29 @@ export function checkRegion(region: string | undefined, property: string): strin
 
 /** Whether a well-formed Region code is one this version of aws-cdk-lib knows (new Regions appear). */
 export function isKnownRegion(region: string): boolean {
-  return Token.isUnresolved(region) || !REGION_PATTERN.test(region) || RegionInfo.regions.some(r => r.name === region);
+  return Token.isUnresolved(region) || !REGION_PATTERN.test(region) || knownPartitions().has(region);
 }
 
 /** The partition of a Region code, from its prefix (works for Regions newer than aws-cdk-lib). */
 export function partitionOfRegion(region: string | undefined): string | undefined {
   if (region === undefined || Token.isUnresolved(region) || !REGION_PATTERN.test(region)) return undefined;
-  const known = RegionInfo.regions.find(r => r.name === region);
-  if (known?.partition) return known.partition;
+  const known = knownPartitions().get(region);
+  if (known) return known;
   for (const [prefix, partition] of PARTITION_PREFIXES) {
     if (region.startsWith(prefix)) return partition;
   }
   return 'aws';
+}
+
+let partitions: Map<string, string> | undefined;
+
+/**
+ * The partition of each Region this aws-cdk-lib knows, read once (`RegionInfo.regions` builds the
+ * whole table on every call; every sync asks).
+ */
+function knownPartitions(): Map<string, string> {
+  partitions ??= new Map(RegionInfo.regions.map(r => [r.name, r.partition ?? '']));
+  return partitions;
 }
 
 /** Region code prefixes of the partitions other than `aws`, most specific first. */
