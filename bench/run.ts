@@ -146,4 +146,25 @@ for (const r of rows) {
   console.log(`${pad(r.n, 5)} ${pad(r.stacks, 6)} ${kinds.map(k => pad(r.ms[k].toFixed(0), 12)).join(' ')} ${pad(r.ratio.toFixed(2), 6)} ${pad(r.ratioToCdkL2.toFixed(2), 6)} ${pad(r.ratioToL1Scoped.toFixed(2), 7)} ${pad(r.l1ScopedRatio.toFixed(2), 7)} ${pad(r.peakRssMiB.l2.toFixed(0), 7)} ${pad(r.peakRssMiB.l1.toFixed(0), 7)} ${pad(r.resourcesPerSync.l2, 8)} ${pad(r.bytesPerSync.l2, 9)} ${pad(r.bytesPerSync.l1, 9)}`);
 }
 for (const m of marginal) console.log(`one more sync, N ${m.from} -> ${m.to}: ${kinds.map(k => `${k} ${m.msPerSync[k].toFixed(1)} ms`).join(', ')}`);
+
+// The organization path (OrganizationInventory + InventoryDatabase) at 1 and 34 Regions, against
+// the core app (one zero-config sync), so that the growth of the newer constructs shows.
+const ORG_REGIONS = (process.env.BENCH_ORG_REGIONS ?? '1,34').split(',').map(Number);
+const orgRuns = (regions: number) => withOutdir('bench-org-', outdir => {
+  const start = process.hrtime.bigint();
+  const result = spawnSync(process.execPath, [path.join(here, 'app-org.js'), String(regions), outdir], { encoding: 'utf-8' });
+  if (result.status !== 0) throw new Error(`org R=${regions} failed:\n${result.stderr}`);
+  return { ms: Number(process.hrtime.bigint() - start) / 1e6, ...JSON.parse(result.stdout.trim().split('\n').pop()!) };
+});
+const core = median(Array.from({ length: RUNS }, () => runOnce('l2', 1).ms));
+const organization = ORG_REGIONS.map(regions => {
+  orgRuns(regions); // warm
+  const samples = Array.from({ length: RUNS }, () => orgRuns(regions));
+  return { regions, ms: median(samples.map(s => s.ms)), resources: samples[0].resources, bytes: samples[0].bytes, peakRssMiB: median(samples.map(s => s.peakRssMiB)) };
+});
+fs.writeFileSync(resultsFile, JSON.stringify({ machine, variants: KINDS, rows, marginal, core: { ms: core }, organization }, undefined, 2));
+console.log(`organization path (OrganizationInventory + InventoryDatabase) against the core app (1 zero-config sync, ${core.toFixed(0)} ms):`);
+for (const o of organization) {
+  console.log(`  ${pad(o.regions, 2)} Regions: ${pad(o.ms.toFixed(0), 6)} ms (${(o.ms / core).toFixed(2)} x core), ${o.resources} resources, ${o.bytes} template bytes, ${o.peakRssMiB.toFixed(0)} MiB`);
+}
 console.log(`written: ${path.relative(process.cwd(), resultsFile)}`);
