@@ -160,7 +160,13 @@ const core = median(Array.from({ length: RUNS }, () => runOnce('l2', 1).ms));
 const organization = ORG_REGIONS.map(regions => {
   orgRuns(regions); // warm
   const samples = Array.from({ length: RUNS }, () => orgRuns(regions));
-  return { regions, ms: median(samples.map(s => s.ms)), resources: samples[0].resources, bytes: samples[0].bytes, peakRssMiB: median(samples.map(s => s.peakRssMiB)) };
+  return {
+    regions,
+    ms: median(samples.map(s => s.ms)),
+    resources: samples[0].resources,
+    bytes: samples[0].bytes,
+    peakRssMiB: median(samples.map(s => s.peakRssMiB)),
+  };
 });
 fs.writeFileSync(resultsFile, JSON.stringify({ machine, variants: KINDS, rows, marginal, core: { ms: core }, organization }, undefined, 2));
 console.log(`organization path (OrganizationInventory + InventoryDatabase) against the core app (1 zero-config sync, ${core.toFixed(0)} ms):`);
