@@ -120,7 +120,7 @@ export class TrinoServer {
       try {
         const info = await (await fetch(`${this.url}/v1/info`)).json() as { starting: boolean };
         // Started, and the node has announced itself (until then: NO_NODES_AVAILABLE).
-        if (!info.starting && (await this.query('information_schema', 'SELECT 1').then(() => true, () => false))) {
+        if (!info.starting && (await this.queryOnce('information_schema', 'SELECT 1').then(() => true, () => false))) {
           this.startupMs = Date.now() - started;
           return;
         }
@@ -134,8 +134,24 @@ export class TrinoServer {
     throw new Error(`Trino did not start in ${START_TIMEOUT_MS / 1000} s:\n${log}`);
   }
 
-  /** Runs one statement in `schema` (the Glue database); throws Trino's error message. */
+  /**
+   * Runs one statement in `schema` (the Glue database); throws Trino's error message. Right after
+   * the start, the node may not yet have announced its catalog (NO_NODES_AVAILABLE, more often on a
+   * busy machine): the statement is tried again for up to a minute.
+   */
   public async query(schema: string, sql: string): Promise<QueryResult> {
+    const until = Date.now() + 60_000;
+    for (;;) {
+      try {
+        return await this.queryOnce(schema, sql);
+      } catch (error) {
+        if (!String((error as Error).message).startsWith('NO_NODES_AVAILABLE') || Date.now() > until) throw error;
+        await new Promise(r => setTimeout(r, 500));
+      }
+    }
+  }
+
+  private async queryOnce(schema: string, sql: string): Promise<QueryResult> {
     const headers = { 'X-Trino-User': 'test', 'X-Trino-Catalog': CATALOG, 'X-Trino-Schema': schema };
     let response: any = await (await fetch(`${this.url}/v1/statement`, { method: 'POST', headers, body: sql })).json();
     let columns: string[] | undefined;
