@@ -70,8 +70,6 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'fast-check@^4',
     'ajv@^8',
     'cdk-nag@^3',
-    // test/query: the named queries run in DuckDB over sample data (a prebuilt binary inside the npm package).
-    '@duckdb/node-api@1.5.6-r.1',
     // The inline Lambda handlers (src/api-sync, src/monitor) run on the AWS SDK v3 that the Node.js
     // runtime ships; these are for their unit tests only (never a dependency of the library).
     '@aws-sdk/client-ssm@^3',
@@ -126,6 +124,14 @@ const tools = project.addTask('tools', {
 // The inline handlers are read from lib/ at synth time (embedded as CloudFormation ZipFile code).
 project.compileTask.exec('bash -c \'mkdir -p lib/api-sync lib/monitor && cp src/api-sync/handler.js lib/api-sync/ && cp src/monitor/handler.js lib/monitor/\'');
 project.testTask.prependSpawn(tools);
+// `trino:install`: the query tests (test/query/queries.trino.test.ts) run the query layer in Trino,
+// the engine Athena engine version 3 is built on: its server core and Hive plugin from Maven
+// Central into build/trino/ (test/query/trino/install.js). Idempotent: a second run costs nothing.
+const trino = project.addTask('trino:install', {
+  description: 'Install Trino (server core and the Hive connector, from Maven Central) into build/trino/ (used by the query tests)',
+  exec: 'node test/query/trino/install.js',
+});
+project.testTask.prependSpawn(trino);
 
 // `example`: the main job. Synthesizes the example app in examples/ (which uses the compiled
 // library in lib/) into cdk.out/ and prints what it made.
@@ -178,4 +184,10 @@ languages.spawn(project.tasks.tryFind('package:python')!);
 languages.spawn(project.tasks.tryFind('package:java')!);
 languages.exec('jest --ci --coverage=false --testMatch "<rootDir>/examples/**/*.test.ts"');
 
+// No deprecated aws-cdk-lib API (teams set JSII_DEPRECATED=fail, and aws-cdk-lib then throws on the
+// first call of one): the integ apps, the example app and the Python and Java example apps
+// synthesize with it. test/query/deprecated.test.ts checks the query layer on the newest aws-cdk-lib too.
+for (const name of ['integ', 'integ:update', 'example', 'test:languages']) {
+  project.tasks.tryFind(name)!.env('JSII_DEPRECATED', 'fail');
+}
 project.synth();

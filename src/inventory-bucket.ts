@@ -139,6 +139,8 @@ export class DestinationResources {
   private readonly accounts: string[] = [];
   private readonly accountList?: string[];
   private readonly organizationId?: string;
+  /** The Regions the syncs into this destination are known to write from (the query layer projects them). */
+  private readonly syncRegions: string[] = [];
 
   /**
    * @param owner the construct the bucket and key are made under, and whose path errors name
@@ -227,6 +229,19 @@ export class DestinationResources {
     }
   }
 
+  /** Record Regions that syncs write from into this destination (an organization's StackSet Regions). */
+  public addRegions(regions: string[]): void {
+    if (Token.isUnresolved(regions)) return;
+    for (const region of regions) {
+      if (!Token.isUnresolved(region) && !this.syncRegions.includes(region)) this.syncRegions.push(region);
+    }
+  }
+
+  /** The Regions recorded with `addRegions`, if any. */
+  public get regions(): string[] | undefined {
+    return this.syncRegions.length > 0 ? [...this.syncRegions] : undefined;
+  }
+
   /** The writers, as the policies will be written. */
   public get writers(): Writers {
     return { accounts: [...this.accounts], accountList: this.accountList, organizationId: this.organizationId };
@@ -276,6 +291,11 @@ const DESTINATIONS_OF_APP = new WeakMap<IConstruct, DestinationResources[]>();
  */
 export function destinationBuckets(scope: IConstruct): Array<[s3.Bucket, DestinationResources]> {
   return (DESTINATIONS_OF_APP.get(scope.node.root) ?? []).map(r => [r.bucket, r]);
+}
+
+/** The Regions the syncs into a bucket of this library are known to write from, if recorded. */
+export function regionsOfBucket(bucket: s3.IBucket): string[] | undefined {
+  return RESOURCES_OF_BUCKET.get(bucket)?.regions;
 }
 
 /** The writers of a bucket made by this library (an `InventoryBucket` or `newBucket()`), if it is one. */

@@ -321,6 +321,8 @@ export class OrganizationInventory extends Construct {
     if (props.syncDeployingAccount ?? callAs === StackSetCallAs.SELF) {
       this.deployingAccountSync = new ResourceDataSync(this, 'DeployingAccount', { destination: SyncDestination.fromInventoryBucket(this.destination) });
     }
+    // The Regions the syncs write from, for an InventoryDatabase over the destination.
+    this.destination._resources.addRegions([...(props.regions ?? []), ...(this.deployingAccountSync ? [stack.region] : [])]);
     const otherRegions = (props.regions ?? []).filter(r => r !== stack.region);
     if (callAs === StackSetCallAs.DELEGATED_ADMIN || this.deployingAccountSync === undefined || otherRegions.length > 0) {
       Annotations.of(this).addWarningV2(WARN_MANAGEMENT_ACCOUNT,

@@ -8,8 +8,10 @@
  *   `organization()`.
  * - `organization()`: an `injected` projection, which needs no list: a query must name its
  *   accounts (`accountid = '...'` or `IN (...)`) and reads only their files. For queries across
- *   all accounts each type gets a second table, `<table>_all`, that reads every account's files
- *   (the named queries use it).
+ *   all accounts each type gets a view, `<table>_all` (the named queries use it), with the same
+ *   columns, Regions and nodes as the partitioned table; it reads every file under the type's
+ *   folder through a table of its own, `<table>_files`, which also holds the sync's `test.json`
+ *   probe object and is not for queries.
  *
  * @example
  * InventoryAccounts.listed(['111122223333', '444455556666']);
@@ -27,7 +29,7 @@ export class InventoryAccounts {
 
   /**
    * Every account that writes into the destination, without a list: an `injected` projection for
-   * queries that name their accounts, plus a `<table>_all` table per type for queries across all
+   * queries that name their accounts, plus a `<table>_all` view per type for queries across all
    * accounts.
    */
   public static organization(): InventoryAccounts {

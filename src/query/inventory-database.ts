@@ -1,22 +1,22 @@
-import { Duration, Lazy, Names, RemovalPolicy, Size, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Duration, Fn, Lazy, Names, RemovalPolicy, Size, Stack, Token } from 'aws-cdk-lib';
 import { CfnNamedQuery, CfnWorkGroup } from 'aws-cdk-lib/aws-athena';
 import { CfnDatabase, CfnTable } from 'aws-cdk-lib/aws-glue';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
 import { InventoryAccounts } from './inventory-accounts';
-import { allAccountsTable, partitionedTable, TableOptions } from './inventory-table';
+import { allAccountsView, allAccountsViewColumns, allAccountsViewSql, filesTable, partitionedTable, TableOptions } from './inventory-table';
 import { InventoryType } from './inventory-type';
-import { fromAllAccountsTable, fromPartitionedTable, NAMED_QUERIES } from './named-queries';
+import { fromAllAccountsView, fromPartitionedTable, NAMED_QUERIES } from './named-queries';
 import { InventoryQueryGrants } from './query-grants';
 import { checkBytesScannedCutoff, checkDatabaseName, checkTypes, checkWorkGroupName } from './query-validation';
+import { defaultRegions } from './regions';
 import { InventoryDataGrants } from '../grants';
-import { InventoryBucket, writersOfBucket } from '../inventory-bucket';
+import { InventoryBucket, regionsOfBucket, writersOfBucket } from '../inventory-bucket';
 import { ResourceDataSync } from '../resource-data-sync';
 import {
-  checkAccountIds, checkPrefix, checkRegionList, checkRemovalPolicy, checkWholeDays, partitionOfRegion, warnUnknownRegions,
+  checkAccountIds, checkPrefix, checkRegionList, checkRemovalPolicy, checkWholeDays, warnUnknownRegions,
 } from '../validation';
 
 /**
@@ -67,7 +67,9 @@ export interface InventoryDatabaseProps {
   readonly types?: InventoryType[];
 
   /**
-   * Whose data the tables read, and so how the `accountid` partition is projected.
+   * Whose data the tables read, and so how the `accountid` partition is projected. More than
+   * 50 listed accounts (Athena advises an `enum` projection of a few dozen values at most) is
+   * warned about: use `InventoryAccounts.organization()` for them.
    *
    * @default - for a destination that an organization writes into, `InventoryAccounts.organization()`;
    * otherwise the accounts the destination knows, listed: the sync's account, or the writers of an
@@ -79,8 +81,12 @@ export interface InventoryDatabaseProps {
   /**
    * The Regions whose data the tables read (the `region` partition's projected values).
    *
-   * @default - the sync's Region for a sync whose bucket only its own account writes into;
-   * otherwise every Region that this version of aws-cdk-lib knows in the stack's partition
+   * @default - the Regions the destination knows: the sync's Region for a sync whose bucket only
+   * its own account writes into, or the Regions of an `OrganizationInventory` whose destination it
+   * is (its `regions` and, when it makes one, the deploying account's sync's Region). Otherwise a
+   * fixed list of the Regions of the stack's partition (the Regions aws-cdk-lib 2.257.0 knows, plus
+   * the stack's own Region), which does not change with the aws-cdk-lib version: give `regions`
+   * for a Region added since.
    */
   readonly regions?: string[];
 
@@ -147,6 +153,9 @@ interface Destination {
 }
 
 const DEFAULT_CUTOFF = Size.gibibytes(10);
+/** The most accounts projected as an `enum` without a warning (Athena: "a few dozen or less"). */
+const MAX_LISTED_ACCOUNTS = 50;
+const WARN_LARGE_ENUM = 'cdk-ssm-resource-data-sync:queryAccountsEnumTooLarge';
 const ENGINE_VERSION = 'Athena engine version 3';
 
 /**
@@ -154,7 +163,8 @@ const ENGINE_VERSION = 'Athena engine version 3';
  * inventory type (partition projection on `accountid`, `region` and `resourcetype`: a new account
  * or Region is queryable the moment its first file lands, with no crawler and no `MSCK REPAIR
  * TABLE`), an Athena work group (engine version 3, results in their own encrypted bucket, a
- * per-query scan limit, its configuration enforced) and named queries for the everyday questions.
+ * per-query scan limit, its configuration enforced) and named queries for the everyday questions,
+ * which answer for live nodes: terminated ones (whose files the sync never deletes) are left out.
  *
  * @example
  * const sync = new ResourceDataSync(stack, 'Inventory');
@@ -212,7 +222,7 @@ export class InventoryDatabase extends Construct {
     const accountsOf = props.accounts
       ? (listed !== undefined ? () => listed : 'organization')
       : destination?.accounts ?? 'organization';
-    const regions = props.regions ?? destination?.regions ?? knownRegions(stack);
+    const regions = props.regions ?? destination?.regions ?? defaultRegions(stack.region);
     if (props.regions !== undefined) {
       problems.push(...checkRegionList(props.regions, 'regions'));
       warnUnknownRegions(this, props.regions, 'regions');
@@ -294,9 +304,23 @@ export class InventoryDatabase extends Construct {
       };
       for (const type of this.types) {
         this.addTable(type.tableName, partitionedTable(type, options));
-        if (organization) this.addTable(`${type.tableName}_all`, allAccountsTable(type, options));
+        if (organization) {
+          // Every file of the type (the probe object too), and over it the view that queries read.
+          const files = this.addTable(`${type.tableName}_files`, filesTable(type, options));
+          // The view's definition as Athena writes it for CREATE VIEW (base64 JSON), in the catalog Athena names awsdatacatalog.
+          const definition = {
+            originalSql: allAccountsViewSql(type, options.regions),
+            catalog: 'awsdatacatalog',
+            schema: this.databaseName,
+            columns: allAccountsViewColumns(type),
+          };
+          const text = Token.isUnresolved(definition.originalSql) || Token.isUnresolved(definition.schema)
+            ? Fn.join('', ['/* Presto View: ', Fn.base64(stack.toJsonString(definition)), ' */'])
+            : `/* Presto View: ${Buffer.from(JSON.stringify(definition)).toString('base64')} */`;
+          this.addTable(`${type.tableName}_all`, allAccountsView(type, text)).node.addDependency(files);
+        }
       }
-      const from = organization ? fromAllAccountsTable : fromPartitionedTable;
+      const from = organization ? fromAllAccountsView : fromPartitionedTable;
       const tableNames = this.types.map(t => t.tableName);
       for (const query of NAMED_QUERIES) {
         if (!query.types.every(t => tableNames.includes(t.tableName))) continue;
@@ -307,7 +331,7 @@ export class InventoryDatabase extends Construct {
           workGroup: this.workGroup.ref,
           queryString: query.sql(from),
         });
-        namedQuery.addDependency(this.database);
+        namedQuery.node.addDependency(this.database);
         this.namedQueries[query.id] = namedQuery;
       }
     }
@@ -326,6 +350,8 @@ export class InventoryDatabase extends Construct {
       resultsBucket: this.resultsBucket,
     });
 
+    // The accounts known now (a destination's sourceAccounts, or the listed ones).
+    if (!organization && typeof accountsOf === 'function') this.warnLargeEnum(unique(accountsOf()), props.accounts !== undefined);
     this.node.addValidation({ validate: () => problems });
   }
 
@@ -340,9 +366,10 @@ export class InventoryDatabase extends Construct {
   }
 
   /**
-   * The Glue table (L1) of an inventory type; `allAccounts` for its `_all` table (organization).
+   * The Glue table (L1) of an inventory type; `allAccounts` for its `_all` view (organization: a
+   * Glue table of type `VIRTUAL_VIEW`).
    *
-   * @param allAccounts the `_all` table of an organization rather than the partitioned table
+   * @param allAccounts the `_all` view of an organization rather than the partitioned table
    */
   public tableFor(type: InventoryType, allAccounts?: boolean): CfnTable | undefined {
     return this.tables[`${type.tableName}${allAccounts ? '_all' : ''}`];
@@ -357,14 +384,25 @@ export class InventoryDatabase extends Construct {
     return this.namedQueries[id];
   }
 
-  private addTable(name: string, tableInput: CfnTable.TableInputProperty): void {
+  private addTable(name: string, tableInput: CfnTable.TableInputProperty): CfnTable {
     const table = new CfnTable(this, `Table-${name}`, {
       catalogId: Stack.of(this).account,
       databaseName: this.databaseName,
       tableInput,
     });
-    table.addDependency(this.database);
+    table.node.addDependency(this.database);
     this.tables[name] = table;
+    return table;
+  }
+
+  /** An `enum` projection of more accounts than Athena advises: warn, with the design that scales. */
+  private warnLargeEnum(accounts: string[], listed: boolean): void {
+    if (Token.isUnresolved(accounts) || accounts.length <= MAX_LISTED_ACCOUNTS) return;
+    Annotations.of(this).addWarningV2(WARN_LARGE_ENUM,
+      `accountid is projected as an enum of ${accounts.length} accounts (${listed ? 'accounts' : 'the accounts the destination knows'}) in every table; ` +
+      `Athena advises an enum projection of a few dozen values at most (more than ${MAX_LISTED_ACCOUNTS} here), and each query across all accounts lists ` +
+      `${accounts.length} accounts x the Regions prefixes. Give accounts: InventoryAccounts.organization(): accountid is then injected (a query names its ` +
+      'accounts) and each type gets an _all view for queries across all accounts.');
   }
 
   /** The destination from the props (exactly one of sync, inventoryBucket, bucket). */
@@ -392,7 +430,7 @@ export class InventoryDatabase extends Construct {
         prefix: sync.prefix,
         encryptionKey: sync.encryptionKey,
         accounts: writers ? accountsOfWriters(sync.bucket) : () => [syncStack.account],
-        regions: onlyItsAccount && !Token.isUnresolved(syncStack.region) ? [syncStack.region] : undefined,
+        regions: onlyItsAccount && !Token.isUnresolved(syncStack.region) ? [syncStack.region] : regionsOfBucket(sync.bucket),
       };
     }
     if (props.inventoryBucket) {
@@ -402,6 +440,7 @@ export class InventoryDatabase extends Construct {
         prefix: destination.prefix,
         encryptionKey: destination.encryptionKey,
         accounts: accountsOfWriters(destination.bucket),
+        regions: regionsOfBucket(destination.bucket),
       };
     }
     const bucket = props.bucket!;
@@ -411,6 +450,7 @@ export class InventoryDatabase extends Construct {
       prefix: props.prefix,
       encryptionKey: props.encryptionKey ?? bucket.encryptionKey,
       accounts: accountsOfWriters(bucket),
+      regions: regionsOfBucket(bucket),
     };
   }
 }
@@ -424,12 +464,6 @@ function accountsOfWriters(bucket: s3.IBucket): Destination['accounts'] {
   if (!writers) return undefined;
   if (writers.organizationId !== undefined || writers.accountList !== undefined) return 'organization';
   return () => writersOfBucket(bucket)!.accounts;
-}
-
-/** Every Region aws-cdk-lib knows in the stack's partition (the `aws` partition when it is not known). */
-function knownRegions(stack: Stack): string[] {
-  const partition = partitionOfRegion(stack.region) ?? 'aws';
-  return RegionInfo.regions.filter(r => r.partition === partition).map(r => r.name).sort();
 }
 
 function unique(values: string[]): string[] {

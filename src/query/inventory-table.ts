@@ -86,18 +86,84 @@ export function partitionedTable(type: InventoryType, options: TableOptions): Cf
   };
 }
 
+/** The name of the table of every file of a type (organization): the source of its `_all` view. */
+export function filesTableName(type: InventoryType): string {
+  return `${type.tableName}_files`;
+}
+
 /**
- * The table of a type across every account, for an organization (no list of accounts): no
- * partitions, so Athena reads every file under the type's folder, subfolders included. Queries get
- * the account and Region from the pseudo-column `"$path"`, and must skip the `test.json` probe
- * object (`"$path" LIKE '%/resourcetype=%'`), as the named queries do.
+ * The table of every file under a type's folder, for an organization (no list of accounts): no
+ * partitions, so Athena reads every file under the folder, subfolders included, the `test.json`
+ * probe object too. It is the source of the type's `_all` view, which is what queries read.
  */
-export function allAccountsTable(type: InventoryType, options: TableOptions): CfnTable.TableInputProperty {
+export function filesTable(type: InventoryType, options: TableOptions): CfnTable.TableInputProperty {
   return {
-    name: `${type.tableName}_all`,
-    description: `AWS Systems Manager Inventory ${type.typeName} of every account (no partitions: the account and Region are in "$path")`,
+    name: filesTableName(type),
+    description: `Every file under ${type.typeName}/, the sync's test.json probe object included: the source of the view ${type.tableName}_all, which is the one to query`,
     tableType: 'EXTERNAL_TABLE',
     parameters: { classification: 'json' },
     storageDescriptor: storage(type, `${options.root}${type.typeName}/`),
   };
+}
+
+/** Athena's (Trino's) type of a Glue column type, as a view definition names it. */
+const VIEW_TYPES: Record<string, string> = { string: 'varchar', bigint: 'bigint', double: 'double' };
+
+/** The regular expression of a data file's key: `<type>/accountid=<12 digits>/region=<region>/resourcetype=ManagedInstanceInventory/<file>`. */
+function dataFilePattern(type: InventoryType): string {
+  const typeName = String(type.typeName).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return `/${typeName}/accountid=([0-9]{12})/region=([a-z0-9-]+)/resourcetype=(${RESOURCE_TYPE})/[^/]+$`;
+}
+
+/**
+ * The SQL of a type's `_all` view: the rows of the data files of the projected Regions, with
+ * `accountid`, `region` and `resourcetype` taken from the key, as in the partitioned table; never
+ * the probe object (which is not under `resourcetype=`). Athena engine version 3 SQL.
+ *
+ * @param regions the projected Regions, comma-separated (as the partitioned table's projection has them)
+ */
+export function allAccountsViewSql(type: InventoryType, regions: string): string {
+  const pattern = dataFilePattern(type).replace(/'/g, "''");
+  const columns = [...type.columns, ...RECORD_COLUMNS].map(columnNameOf).map(c => `"${c}"`);
+  return `SELECT ${columns.join(', ')}, accountid, region, resourcetype
+FROM (
+  SELECT t.*, regexp_extract("$path", '${pattern}', 1) AS accountid,
+    regexp_extract("$path", '${pattern}', 2) AS region, regexp_extract("$path", '${pattern}', 3) AS resourcetype
+  FROM ${filesTableName(type)} t
+  WHERE regexp_like("$path", '${pattern}')
+)
+WHERE contains(split('${regions}', ','), region)`;
+}
+
+/**
+ * The `_all` view of a type, for an organization: a Glue table of type `VIRTUAL_VIEW` in the form
+ * Athena writes for `CREATE VIEW` (the view's definition, base64-encoded JSON, in
+ * `ViewOriginalText`), over the type's `_files` table.
+ *
+ * @param definition the view's definition, as `toJsonString` gives it (a token when a value is)
+ */
+export function allAccountsView(type: InventoryType, viewOriginalText: string): CfnTable.TableInputProperty {
+  const all = [...type.columns, ...RECORD_COLUMNS];
+  return {
+    name: `${type.tableName}_all`,
+    description: `AWS Systems Manager Inventory ${type.typeName} of every account, in the projected Regions (a view; the account and Region come from the key)`,
+    tableType: 'VIRTUAL_VIEW',
+    parameters: { presto_view: 'true', comment: 'Presto View' },
+    viewOriginalText,
+    viewExpandedText: '/* Presto View */',
+    storageDescriptor: {
+      columns: [
+        ...all.map(column => ({ name: columnNameOf(column), type: column.type ?? 'string' })),
+        { name: 'accountid', type: 'string' }, { name: 'region', type: 'string' }, { name: 'resourcetype', type: 'string' },
+      ],
+    },
+  };
+}
+
+/** The columns of a type's `_all` view as its definition lists them (name, Athena type). */
+export function allAccountsViewColumns(type: InventoryType): Array<{ name: string; type: string }> {
+  return [
+    ...[...type.columns, ...RECORD_COLUMNS].map(column => ({ name: columnNameOf(column), type: VIEW_TYPES[column.type ?? 'string'] })),
+    ...['accountid', 'region', 'resourcetype'].map(name => ({ name, type: 'varchar' })),
+  ];
 }

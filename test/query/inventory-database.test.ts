@@ -2,12 +2,13 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Size, Stack, Validations } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import {
-  InventoryAccounts, InventoryBucket, InventoryColumnType, InventoryDatabase, InventoryType, ResourceDataSync, SyncDestination, SyncSource,
+  InventoryAccounts, InventoryBucket, InventoryColumnType, InventoryDatabase, InventoryType, OrganizationInventory, ResourceDataSync,
+  SyncDestination, SyncSource,
 } from '../../src';
 import { cfnLint } from '../cfn-lint';
 import { schemaErrors } from '../schema';
@@ -60,7 +61,7 @@ describe.each(Object.keys(CASES))('%s', name => {
       },
     });
     const tables = Object.values<any>(template.findResources('AWS::Glue::Table')).map(t => t.Properties.TableInput);
-    for (const table of tables) {
+    for (const table of tables.filter(t => t.TableType === 'EXTERNAL_TABLE')) {
       const columns = table.StorageDescriptor.Columns.map((c: any) => c.Name);
       // No column collides with a partition key.
       expect(columns.filter((c: string) => ['accountid', 'region', 'resourcetype'].includes(c))).toEqual([]);
@@ -92,7 +93,7 @@ describe.each(Object.keys(CASES))('%s', name => {
   });
 });
 
-test('accountid: listed accounts are projected (enum), an organization is injected with _all tables', () => {
+test('accountid: listed accounts are projected (enum), an organization is injected with _all views', () => {
   const param = (name: string, table: string) => Object.values<any>(templates[name].findResources('AWS::Glue::Table'))
     .map(t => t.Properties.TableInput).find(t => t.Name === table);
   expect(param('one sync in one account', 'aws_application').Parameters).toMatchObject({
@@ -106,14 +107,98 @@ test('accountid: listed accounts are projected (enum), an organization is inject
   });
   expect(param('a shared destination of listed accounts', 'aws_application_all')).toBeUndefined();
   expect(param('an organization-wide destination', 'aws_application').Parameters['projection.accountid.type']).toBe('injected');
-  expect(param('an organization-wide destination', 'aws_application_all').PartitionKeys).toBeUndefined();
-  expect(Object.keys(templates['an organization-wide destination'].findResources('AWS::Glue::Table'))).toHaveLength(36);
+  // Per type: the injected table, the table of every file (no partitions) and the _all view over it.
+  expect(param('an organization-wide destination', 'aws_application_files').PartitionKeys).toBeUndefined();
+  expect(param('an organization-wide destination', 'aws_application_all')).toMatchObject({
+    TableType: 'VIRTUAL_VIEW', Parameters: { presto_view: 'true' }, ViewExpandedText: '/* Presto View */',
+  });
+  expect(param('a shared destination of listed accounts', 'aws_application_files')).toBeUndefined();
+  expect(Object.keys(templates['an organization-wide destination'].findResources('AWS::Glue::Table'))).toHaveLength(3 * InventoryType.all().length);
   // The InstanceInformation attribute ResourceType is read into instanceresourcetype.
   expect(param('an organization-wide destination', 'aws_instanceinformation').StorageDescriptor.SerdeInfo.Parameters)
     .toMatchObject({ 'mapping.instanceresourcetype': 'resourcetype' });
   // Numbers where the schema says NUMBER.
   expect(param('an organization-wide destination', 'aws_patchsummary').StorageDescriptor.Columns).toEqual(
     expect.arrayContaining([{ Name: 'missingcount', Type: 'bigint' }, { Name: 'patchgroup', Type: 'string' }]));
+});
+
+/** The projected Regions of the aws_application table of a stack. */
+function projectedRegions(stack: Stack): string[] {
+  const table = Object.values<any>(Template.fromStack(stack).findResources('AWS::Glue::Table'))
+    .map(t => t.Properties.TableInput).find(t => t.Name === 'aws_application');
+  return table.Parameters['projection.region.values'].split(',');
+}
+
+describe('Regions: the organization\'s, or a fixed list that does not move with aws-cdk-lib', () => {
+  const organization = (props: { syncDeployingAccount?: boolean } = {}) => {
+    const stack = new Stack(newApp(), 'Org', { env: ENV });
+    const org = new OrganizationInventory(stack, 'Org', {
+      organizationId: 'o-a1b2c3d4e5',
+      organizationalUnits: ['ou-ab12-cdef3456'],
+      regions: ['eu-west-1', 'eu-central-1'],
+      bucketName: 'central-inventory-111122223333',
+      ...props,
+    });
+    const database = new InventoryDatabase(stack, 'Query', { inventoryBucket: org.destination });
+    return { stack, database };
+  };
+
+  test('over an OrganizationInventory\'s destination: its Regions and the deploying account\'s sync\'s Region', () => {
+    expect(projectedRegions(organization().stack)).toEqual(['eu-west-1', 'eu-central-1', 'us-east-1']);
+    expect(projectedRegions(organization({ syncDeployingAccount: false }).stack)).toEqual(['eu-west-1', 'eu-central-1']);
+    // The _all views keep the same Regions.
+    const view = Object.values<any>(Template.fromStack(organization().stack).findResources('AWS::Glue::Table'))
+      .map(t => t.Properties.TableInput).find(t => t.Name === 'aws_application_all');
+    const definition = JSON.parse(Buffer.from(/Presto View: (\S+) \*\//.exec(view.ViewOriginalText)![1], 'base64').toString());
+    expect(definition.originalSql).toContain("contains(split('eu-west-1,eu-central-1,us-east-1', ','), region)");
+    expect(definition).toMatchObject({ catalog: 'awsdatacatalog', schema: organization().database.databaseName });
+  });
+
+  test('a sync whose bucket only its account writes into: the sync\'s Region', () => {
+    expect(projectedRegions(CASES['one sync in one account']().stack)).toEqual(['us-east-1']);
+  });
+
+  test('a destination that does not know its syncs\' Regions: the fixed list of the partition, with the stack\'s Region', () => {
+    const guess = (region: string) => {
+      const stack = new Stack(newApp(), 'Guess', { env: { account: ENV.account, region } });
+      const destination = new InventoryBucket(stack, 'Central', { sourceAccounts: ['444455556666'] });
+      new InventoryDatabase(stack, 'Query', { inventoryBucket: destination });
+      return projectedRegions(stack);
+    };
+    const commercial = guess('us-east-1');
+    expect(commercial).toHaveLength(34);
+    expect(commercial).toEqual([...commercial].sort());
+    // A Region newer than the list is projected when it is the stack's own.
+    expect(guess('ap-southeast-9')).toEqual([...commercial, 'ap-southeast-9'].sort());
+    expect(guess('cn-north-1')).toEqual(['cn-north-1', 'cn-northwest-1']);
+    // Taken on the aws-cdk-lib floor and on the newest (npx projen test:compat), the snapshot is the same.
+    expect({ commercial, china: guess('cn-north-1'), govCloud: guess('us-gov-west-1') }).toMatchSnapshot();
+  });
+});
+
+describe('a large enum projection of accounts is warned about, with the design that scales', () => {
+  const accounts = (n: number) => Array.from({ length: n }, (_, i) => String(100000000000 + i));
+  const warnings = (list: InventoryAccounts) => {
+    const stack = new Stack(newApp(), 'Large', { env: ENV });
+    const bucket = s3.Bucket.fromBucketName(stack, 'Central', 'central-inventory-111122223333');
+    new InventoryDatabase(stack, 'Query', { bucket, accounts: list, regions: ['us-east-1'] });
+    return Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('queryAccountsEnumTooLarge'));
+  };
+
+  test('1,000 listed accounts: a warning that names InventoryAccounts.organization()', () => {
+    const found = warnings(InventoryAccounts.listed(accounts(1000)));
+    expect(found).toHaveLength(1);
+    expect(found[0].id).toBe('/Large/Query');
+    expect(String(found[0].entry.data)).toMatch(/enum of 1000 accounts.*a few dozen.*InventoryAccounts\.organization\(\)/);
+  });
+
+  test.each([[50, 0], [51, 1]])('%d listed accounts: %d warnings', (n, expected) => {
+    expect(warnings(InventoryAccounts.listed(accounts(n)))).toHaveLength(expected);
+  });
+
+  test('organization(): none', () => {
+    expect(warnings(InventoryAccounts.organization())).toHaveLength(0);
+  });
 });
 
 test('grantQuery: Athena on the work group, Glue reads, data read, results read/write, KMS', () => {

@@ -1,5 +1,4 @@
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 
 /*
@@ -8,12 +7,24 @@ import * as path from 'path';
  * folder names with ":" and "=", one JSON object per line with the documented attribute names plus
  * resourceId, captureTime and schemaVersion (counts as strings, as the data has them), and the
  * `test.json` probe object in `AWS:InstanceInformation/accountid=<account>/`.
+ *
+ * The nodes are chosen to catch wrong answers:
+ * - every InstanceStatus AWS documents (Active, ConnectionLost, Stopped, Terminated) and none at
+ *   all, each with patch, compliance and application data (a terminated node with the worst patch
+ *   state, so a query that does not leave terminated nodes out ranks it first);
+ * - nodes that stopped reporting (capture times days ago), a hybrid node (`mi-`, ResourceType
+ *   ManagedInstance);
+ * - nulls and missing keys (a count missing, a version null, no InstanceStatus key);
+ * - several Regions, one of them (ap-southeast-2) not projected by the test databases;
+ * - an account (C) that writes into the bucket but is not listed.
  */
 
 export const ACCOUNT_A = '111122223333';
 export const ACCOUNT_B = '444455556666';
 /** An account whose data is in the bucket but that a listed-accounts database does not project. */
 export const ACCOUNT_C = '777788889999';
+/** The Regions the test databases project; the sample data also has ap-southeast-2. */
+export const PROJECTED_REGIONS = ['us-east-1', 'eu-west-1'];
 
 const DAY = 24 * 3600 * 1000;
 
@@ -22,7 +33,16 @@ export function daysAgo(days: number, now = Date.now()): string {
   return new Date(now - days * DAY - 3600 * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-interface Node {
+export interface Patches {
+  missing: number;
+  failed: number;
+  critical: number;
+  security: number;
+  other: number;
+  severity?: string;
+}
+
+export interface SampleNode {
   account: string;
   region: string;
   id: string;
@@ -30,14 +50,19 @@ interface Node {
   platformType: string;
   platformName: string;
   agent: string;
+  /** InstanceStatus; undefined: the key is missing. */
   status?: string;
+  /** AWS:InstanceInformation ResourceType: EC2Instance, or ManagedInstance for a hybrid (mi-) node. */
+  resourceType: string;
   capturedDaysAgo: number;
-  apps: Array<[string, string]>;
-  patches?: { missing: number; failed: number; critical: number; security: number; other: number; severity?: string };
+  /** Name and version (null: the version is null in the data). */
+  apps: Array<[string, string | null]>;
+  /** undefined: no AWS:PatchSummary; a count undefined: its key is missing. */
+  patches?: Partial<Patches>;
   items?: Array<[type: string, status: string, severity: string]>;
 }
 
-export const NODES: Node[] = [
+export const NODES: SampleNode[] = [
   {
     account: ACCOUNT_A,
     region: 'us-east-1',
@@ -47,6 +72,7 @@ export const NODES: Node[] = [
     platformName: 'Amazon Linux',
     agent: '3.3.40.0',
     status: 'Active',
+    resourceType: 'EC2Instance',
     capturedDaysAgo: 0,
     apps: [['nginx', '1.24.0'], ['curl', '8.5.0']],
     patches: { missing: 2, failed: 0, critical: 1, security: 1, other: 0, severity: 'CRITICAL' },
@@ -61,22 +87,75 @@ export const NODES: Node[] = [
     platformName: 'Microsoft Windows Server 2022 Datacenter',
     agent: '3.2.1000.0',
     status: 'ConnectionLost',
+    resourceType: 'EC2Instance',
     capturedDaysAgo: 10,
     apps: [['Amazon SSM Agent', '3.2.1000.0']],
     patches: { missing: 0, failed: 0, critical: 0, security: 0, other: 0 },
     items: [['Association', 'NON_COMPLIANT', 'MEDIUM'], ['Patch', 'COMPLIANT', 'UNSPECIFIED']],
   },
   {
+    // Terminated, with the worst patch state of all: never in an answer about live nodes.
     account: ACCOUNT_A,
     region: 'eu-west-1',
     id: 'i-0a3',
-    computer: 'old-web',
-    platformType: 'Linux',
-    platformName: 'Ubuntu',
+    computer: 'OLD-WIN',
+    platformType: 'Windows',
+    platformName: 'Microsoft Windows Server 2016 Datacenter',
     agent: '3.1.0.0',
     status: 'Terminated',
+    resourceType: 'EC2Instance',
     capturedDaysAgo: 40,
     apps: [['nginx', '1.18.0']],
+    patches: { missing: 30, failed: 2, critical: 9, security: 12, other: 9, severity: 'CRITICAL' },
+    items: [['Patch', 'NON_COMPLIANT', 'CRITICAL'], ['Association', 'NON_COMPLIANT', 'HIGH']],
+  },
+  {
+    // Stopped: live (it may start again), flagged by its status.
+    account: ACCOUNT_A,
+    region: 'us-east-1',
+    id: 'i-0a4',
+    computer: 'build-1',
+    platformType: 'Linux',
+    platformName: 'Ubuntu',
+    agent: '3.3.40.0',
+    status: 'Stopped',
+    resourceType: 'EC2Instance',
+    capturedDaysAgo: 3,
+    apps: [['nginx', null]],
+    patches: { missing: 1, failed: 0, critical: 0, security: 0, other: 1, severity: 'LOW' },
+    items: [['Patch', 'NON_COMPLIANT', 'LOW']],
+  },
+  {
+    // A hybrid node with no InstanceStatus key that stopped reporting 8 days ago.
+    account: ACCOUNT_A,
+    region: 'eu-west-1',
+    id: 'mi-0123456789abcdef0',
+    computer: 'onprem-db',
+    platformType: 'Linux',
+    platformName: 'Red Hat Enterprise Linux',
+    agent: '3.3.40.0',
+    resourceType: 'ManagedInstance',
+    capturedDaysAgo: 8,
+    apps: [['nginx', '1.20.1'], ['postgresql', '15.4']],
+    // SecurityNonCompliantCount missing.
+    patches: { missing: 4, failed: 0, critical: 0, other: 4, severity: 'MEDIUM' },
+    items: [['Patch', 'NON_COMPLIANT', 'MEDIUM']],
+  },
+  {
+    // In a Region the databases do not project: in no answer.
+    account: ACCOUNT_A,
+    region: 'ap-southeast-2',
+    id: 'i-0a6',
+    computer: 'syd-1',
+    platformType: 'Linux',
+    platformName: 'Amazon Linux',
+    agent: '3.3.40.0',
+    status: 'Active',
+    resourceType: 'EC2Instance',
+    capturedDaysAgo: 0,
+    apps: [['nginx', '1.26.0']],
+    patches: { missing: 50, failed: 0, critical: 20, security: 20, other: 10, severity: 'CRITICAL' },
+    items: [['Patch', 'NON_COMPLIANT', 'CRITICAL']],
   },
   {
     account: ACCOUNT_B,
@@ -86,10 +165,26 @@ export const NODES: Node[] = [
     platformType: 'Linux',
     platformName: 'Amazon Linux',
     agent: '3.3.40.0',
+    resourceType: 'EC2Instance',
     capturedDaysAgo: 1,
     apps: [['nginx', '1.25.3']],
     patches: { missing: 0, failed: 1, critical: 0, security: 0, other: 1, severity: 'MEDIUM' },
     items: [['Patch', 'NON_COMPLIANT', 'MEDIUM']],
+  },
+  {
+    account: ACCOUNT_B,
+    region: 'us-east-1',
+    id: 'i-0b2',
+    computer: 'api-old',
+    platformType: 'Linux',
+    platformName: 'Amazon Linux',
+    agent: '3.2.0.0',
+    status: 'Terminated',
+    resourceType: 'EC2Instance',
+    capturedDaysAgo: 20,
+    apps: [['nginx', '1.22.0']],
+    patches: { missing: 7, failed: 0, critical: 2, security: 3, other: 2, severity: 'CRITICAL' },
+    items: [['Patch', 'NON_COMPLIANT', 'HIGH']],
   },
   {
     account: ACCOUNT_C,
@@ -100,6 +195,7 @@ export const NODES: Node[] = [
     platformName: 'Red Hat Enterprise Linux',
     agent: '3.3.40.0',
     status: 'Active',
+    resourceType: 'EC2Instance',
     capturedDaysAgo: 2,
     apps: [['nginx', '1.22.1']],
     patches: { missing: 5, failed: 0, critical: 0, security: 2, other: 3, severity: 'HIGH' },
@@ -107,25 +203,37 @@ export const NODES: Node[] = [
   },
 ];
 
+/** Whether a node is one the named queries answer for: not terminated. */
+export const isLive = (node: SampleNode) => node.status !== 'Terminated';
+
 /** The content of the probe object (not documented; any content: the tables must not read it). */
 export const PROBE = 'This object was written by AWS Systems Manager resource data sync to test access.';
 
+/** Every file written: its type, account and Region, and its lines. */
+export interface SampleFile {
+  readonly type: string;
+  readonly account: string;
+  readonly region?: string;
+  readonly lines: string[];
+}
+
+const count = (value: number | undefined) => (value === undefined ? {} : value);
+
 /**
- * Writes the sample data under a new folder (the bucket), below `prefix`. Returns the folder and
- * the number of files per type.
+ * Writes the sample data under `root` (the folder that stands for the bucket), below `prefix`.
+ * Returns every file written (the probe objects with no Region).
  */
-export function writeSampleData(prefix?: string): { root: string; files: Record<string, number> } {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'rds-query-'));
+export function writeSampleData(root: string, prefix?: string): SampleFile[] {
   const base = prefix ? path.join(root, prefix) : root;
-  const files: Record<string, number> = {};
+  const files: SampleFile[] = [];
   const now = Date.now();
-  const write = (type: string, node: Node, records: object[]) => {
+  const write = (type: string, node: SampleNode, records: object[]) => {
     const dir = path.join(base, type, `accountid=${node.account}`, `region=${node.region}`, 'resourcetype=ManagedInstanceInventory');
     fs.mkdirSync(dir, { recursive: true });
     const captureTime = daysAgo(node.capturedDaysAgo, now);
     const lines = records.map(r => JSON.stringify({ ...r, resourceId: node.id, captureTime, schemaVersion: '1.0' }));
     fs.writeFileSync(path.join(dir, `${node.id}.json`), lines.join('\n') + '\n');
-    files[type] = (files[type] ?? 0) + 1;
+    files.push({ type, account: node.account, region: node.region, lines });
   };
   for (const node of NODES) {
     write('AWS:InstanceInformation', node, [{
@@ -137,13 +245,20 @@ export function writeSampleData(prefix?: string): { root: string; files: Record<
       PlatformName: node.platformName,
       PlatformType: node.platformType,
       PlatformVersion: '1',
-      ResourceType: 'EC2Instance',
-      AgentStatus: 'Active',
+      ResourceType: node.resourceType,
+      AgentStatus: node.status === 'Terminated' || node.status === 'Stopped' ? 'ConnectionLost' : 'Active',
       ...(node.status ? { InstanceStatus: node.status } : {}),
     }]);
     write('AWS:Application', node, node.apps.map(([Name, Version]) => ({ Name, Version, Publisher: 'someone', ApplicationType: 'System Environment/Daemons', Architecture: 'x86_64' })));
     if (node.patches) {
       const p = node.patches;
+      const counts: Record<string, unknown> = {
+        MissingCount: count(p.missing),
+        FailedCount: count(p.failed),
+        CriticalNonCompliantCount: count(p.critical),
+        SecurityNonCompliantCount: count(p.security),
+        OtherNonCompliantCount: count(p.other),
+      };
       write('AWS:PatchSummary', node, [{
         PatchGroup: '',
         BaselineId: 'pb-0123456789abcdef0',
@@ -155,17 +270,13 @@ export function writeSampleData(prefix?: string): { root: string; files: Record<
         InstalledRejectedCount: '0',
         NotApplicableCount: '700',
         UnreportedNotApplicableCount: '0',
-        MissingCount: String(p.missing),
-        FailedCount: String(p.failed),
+        ...Object.fromEntries(Object.entries(counts).filter(([, v]) => typeof v === 'number').map(([k, v]) => [k, String(v)])),
         OperationType: 'Scan',
         OperationStartTime: daysAgo(node.capturedDaysAgo, now),
         OperationEndTime: daysAgo(node.capturedDaysAgo, now),
         RebootOption: 'NoReboot',
         ExecutionId: 'exec-1',
         ...(p.severity ? { NonCompliantSeverity: p.severity } : {}),
-        CriticalNonCompliantCount: String(p.critical),
-        SecurityNonCompliantCount: String(p.security),
-        OtherNonCompliantCount: String(p.other),
       }]);
     }
     if (node.items) {
@@ -184,6 +295,7 @@ export function writeSampleData(prefix?: string): { root: string; files: Record<
   // The probe object the sync writes outside the layout (one per account).
   for (const account of new Set(NODES.map(n => n.account))) {
     fs.writeFileSync(path.join(base, 'AWS:InstanceInformation', `accountid=${account}`, 'test.json'), PROBE);
+    files.push({ type: 'AWS:InstanceInformation', account, lines: [PROBE] });
   }
-  return { root, files };
+  return files;
 }
