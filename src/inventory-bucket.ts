@@ -198,7 +198,7 @@ export class DestinationResources {
     // .destroy()) have set its deletion policy.
     const autoDelete = destroy && props.autoDeleteObjects === true;
     const bucketCfn = this.bucket.node.defaultChild as s3.CfnBucket;
-    Aspects.of(owner).add({
+    Aspects.of(bucketCfn).add({
       visit: node => {
         if (node !== bucketCfn || autoDelete || bucketCfn.cfnOptions.deletionPolicy !== CfnDeletionPolicy.DELETE) return;
         Annotations.of(owner).addWarningV2(WARN_NOT_EMPTIED,

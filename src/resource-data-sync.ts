@@ -1,8 +1,9 @@
-import { Annotations, Arn, ArnFormat, IResource, Names, PhysicalName, Resource, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Arn, ArnFormat, Aws, FeatureFlags, IResource, Names, PhysicalName, Resource, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { CfnResourceDataSync } from 'aws-cdk-lib/aws-ssm';
+import * as cxapi from 'aws-cdk-lib/cx-api';
 import { aws_ssm as ssmRefs } from 'aws-cdk-lib/interfaces';
 import { Construct, IConstruct } from 'constructs';
 import { apiSyncProblems, newApiSync, usesApi } from './api-sync/api-sync';
@@ -12,7 +13,7 @@ import { SyncDestination, SyncDestinationConfig } from './destination';
 import { InventoryDataGrants } from './grants';
 import { hash } from './policies';
 import { SyncSource, SyncSourceConfig } from './source';
-import { checkAccountIds, checkOneOf, checkRegion, checkSyncName, MAX_SYNC_NAME_LENGTH } from './validation';
+import { checkAccountIds, checkOneOf, checkRegion, checkSyncName, MAX_SYNC_NAME_LENGTH, partitionOfRegion } from './validation';
 
 const WARN_API_SWITCH_NAME = 'cdk-ssm-resource-data-sync:apiSyncExplicitName';
 
@@ -387,13 +388,19 @@ function generateName(
 ): string {
   const stack = Stack.of(sync);
   const bucket = destination?.bucket.node.defaultChild;
+  // One resolution for all three (each costs a whole token resolution pass).
+  const resolved = stack.resolve({
+    s3Destination: destination?.s3Destination,
+    bucketName: bucket instanceof s3.CfnBucket ? bucket.bucketName : undefined,
+    organization: source?.syncSource.awsOrganizationsSource,
+  });
   const replacing = {
     syncType,
-    s3Destination: destination && stack.resolve(destination.s3Destination),
+    s3Destination: destination && resolved.s3Destination,
     // A new bucket name replaces the bucket under the same logical id: the reference alone would not show it.
-    bucketName: bucket instanceof s3.CfnBucket ? stack.resolve(bucket.bucketName) ?? null : undefined,
+    bucketName: bucket instanceof s3.CfnBucket ? resolved.bucketName ?? null : undefined,
     sourceType: source?.syncSource.sourceType,
-    organizationSourceType: source && stack.resolve(source.syncSource.awsOrganizationsSource)?.organizationSourceType,
+    organizationSourceType: source && resolved.organization?.organizationSourceType,
     // Only for a sync made through the API (left out otherwise: the names of other syncs stay).
     api,
   };
@@ -408,13 +415,15 @@ function checkBindable(value: unknown, property: string, example: string): strin
   return [`${property} is not a ${property === 'source' ? 'SyncSource' : 'SyncDestination'}; make it with ${example}.`];
 }
 
+/**
+ * What `stack.formatArn()` writes for the sync, with the partition from the Region's prefix:
+ * `Stack.partition` reads aws-cdk-lib's Region table, whose first use costs every app about 0.1 s.
+ */
 function syncArnFor(scope: IConstruct, syncName: string): string {
-  return Stack.of(scope).formatArn({
-    service: 'ssm',
-    resource: 'resource-data-sync',
-    resourceName: syncName,
-    arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
-  });
+  const stack = Stack.of(scope);
+  const literal = FeatureFlags.of(stack).isEnabled(cxapi.ENABLE_PARTITION_LITERALS) && !Token.isUnresolved(stack.region);
+  const partition = literal ? partitionOfRegion(stack.region) ?? Aws.PARTITION : Aws.PARTITION;
+  return `arn:${partition}:ssm:${stack.region}:${stack.account}:resource-data-sync/${syncName}`;
 }
 
 /** SyncToDestination takes a destination and no source; SyncFromSource a source and no destination. */

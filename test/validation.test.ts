@@ -1,5 +1,6 @@
 import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { ResourceDataSync, SyncSource } from '../src';
 import {
   checkAccountIds, checkKeyRegion, checkKmsKeyArn, checkOrganizationalUnits, checkOrganizationId, checkPrefix, checkRegion, checkRemovalPolicy,
@@ -104,4 +105,12 @@ test('a well-formed Region unknown to aws-cdk-lib is a warning, not an error', (
   expect(Annotations.fromStack(stack).findError('*', Match.anyValue())).toHaveLength(0);
   Annotations.fromStack(stack).hasWarning(`/${sync.node.path}`, Match.stringLikeRegexp('source regions "xx-middle-9" is a Region this version of aws-cdk-lib does not know'));
   expect(checkRegion('xx-middle-9', 'r')).toHaveLength(0);
+});
+
+test('the partition of every Region aws-cdk-lib knows, from its prefix, is the one aws-cdk-lib gives', () => {
+  const known = RegionInfo.regions.filter(r => r.partition !== undefined);
+  expect(known.length).toBeGreaterThan(30);
+  expect(known.filter(r => partitionOfRegion(r.name) !== r.partition).map(r => `${r.name}: ${r.partition}`)).toEqual([]);
+  // Each partition the table has is covered, not only the commercial one.
+  expect(new Set(known.map(r => partitionOfRegion(r.name)))).toEqual(new Set(known.map(r => r.partition)));
 });
