@@ -4,15 +4,15 @@
  * knows). `node app-org.js <R> <outdir>`; prints what the driver measures, like the other apps.
  */
 import { App, Stack } from 'aws-cdk-lib';
-import * as cxapi from 'aws-cdk-lib/cx-api';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
+import { CLI_CONTEXT } from './common';
 import { InventoryDatabase, OrganizationInventory } from '../src';
 
 const regionCount = Number(process.argv[2]);
 const outdir = process.argv[3];
 const regions = RegionInfo.regions.filter(r => r.partition === 'aws').map(r => r.name).sort().slice(0, regionCount);
 if (regions.length !== regionCount) throw new Error(`aws-cdk-lib knows ${regions.length} commercial Regions, not ${regionCount}`);
-const app = new App({ outdir, context: cxapi.CURRENTLY_RECOMMENDED_FLAGS });
+const app = new App({ outdir, context: CLI_CONTEXT });
 const stack = new Stack(app, 'Organization', { env: { account: '111122223333', region: 'us-east-1' } });
 const org = new OrganizationInventory(stack, 'Organization', {
   organizationId: 'o-a1b2c3d4e5', organizationalUnits: ['r-ab12'], regions, bucketName: 'org-inventory-111122223333',

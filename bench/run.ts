@@ -67,7 +67,9 @@ function checkSameTemplates(): void {
   const sorted = (_: string, v: any) => (v && typeof v === 'object' && !Array.isArray(v)
     ? Object.fromEntries(Object.keys(v).sort().map(k => [k, v[k]])) : v);
   const normal = (template: any, renameIds: boolean) => {
-    let text = JSON.stringify(template.Resources);
+    // Construct paths (aws:cdk:path metadata) differ by construction: the resources must not.
+    const resources = Object.fromEntries(Object.entries<any>(template.Resources).map(([id, { Metadata: _m, ...r }]) => [id, r]));
+    let text = JSON.stringify(resources);
     const seen: Record<string, number> = {};
     for (const [id, resource] of Object.entries<any>(template.Resources)) {
       if (resource.Properties?.SyncName) text = text.split(JSON.stringify(resource.Properties.SyncName)).join('"<sync name>"');

@@ -42,14 +42,32 @@ function knownEnvironment(stack: Stack): boolean {
   return !Token.isUnresolved(stack.account) && !Token.isUnresolved(stack.region);
 }
 
+/** Where a stack's syncs count together: its account and Region when known, else the stack itself. */
+function groupOf(stack: Stack): unknown {
+  return knownEnvironment(stack) ? `${stack.account}/${stack.region}` : stack;
+}
+
+/** The app's syncs grouped by where they deploy, in the order they were made; made once per app (not once per sync). */
+const groupsOfApp = new WeakMap<IConstruct, { readonly size: number; readonly groups: Map<unknown, Member[]> }>();
+
+function groupsOf(root: IConstruct, members: Member[]): Map<unknown, Member[]> {
+  let cached = groupsOfApp.get(root);
+  if (!cached || cached.size !== members.length) {
+    const groups = new Map<unknown, Member[]>();
+    for (const member of members) {
+      const group = groupOf(deployedStack(member.sync));
+      groups.set(group, [...groups.get(group) ?? [], member]);
+    }
+    groupsOfApp.set(root, cached = { size: members.length, groups });
+  }
+  return cached.groups;
+}
+
 function problemsOf(sync: IConstruct): string[] {
   const members = syncsOfApp.get(sync.node.root) ?? [];
   const stack = deployedStack(sync);
   const known = knownEnvironment(stack);
-  const together = members.filter(m => {
-    const other = deployedStack(m.sync);
-    return known ? knownEnvironment(other) && other.account === stack.account && other.region === stack.region : other === stack;
-  });
+  const together = groupsOf(sync.node.root, members).get(groupOf(stack)) ?? [];
   const where = known ? `account ${stack.account} and Region ${stack.region}` : `stack ${stack.node.path}`;
   const problems: string[] = [];
 

@@ -1,4 +1,4 @@
-import { Annotations, AspectPriority, Aspects, CfnDeletionPolicy, Duration, IAspect, Lazy, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Aspects, CfnDeletionPolicy, Duration, IAspect, Lazy, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -194,17 +194,19 @@ export class DestinationResources {
       Annotations.of(owner).addWarningV2(WARN_DESTROY_DELETES_DATA,
         `${property}removalPolicy is DESTROY: deleting the stack deletes the inventory data${useKms ? ', and a later change of encryption or encryptionKey schedules this key for deletion while the objects it encrypted still need it' : ''}. Keep RETAIN (the default) for inventory you want to keep.`);
     }
-    // Judged when aspects visit the CfnBucket, after the mutating ones there (RemovalPolicies.of(stack)
-    // .destroy()) have set its deletion policy.
+    // Judged when the app is validated, after every aspect (RemovalPolicies.of(stack).destroy()) has
+    // set the bucket's deletion policy; the warning is written with the other annotations after that.
     const autoDelete = destroy && props.autoDeleteObjects === true;
     const bucketCfn = this.bucket.node.defaultChild as s3.CfnBucket;
-    Aspects.of(bucketCfn).add({
-      visit: node => {
-        if (node !== bucketCfn || autoDelete || bucketCfn.cfnOptions.deletionPolicy !== CfnDeletionPolicy.DELETE) return;
-        Annotations.of(owner).addWarningV2(WARN_NOT_EMPTIED,
-          `${property}removalPolicy is DESTROY${destroy ? '' : ' (set on the bucket from outside, for example by RemovalPolicies)'}, but CloudFormation cannot delete a bucket that holds objects, and the syncs fill this versioned bucket: the stack's deletion will fail on it. Set autoDeleteObjects: true with removalPolicy: RemovalPolicy.DESTROY, or empty the bucket (every object version) before you delete the stack.`);
+    owner.node.addValidation({
+      validate: () => {
+        if (!autoDelete && bucketCfn.cfnOptions.deletionPolicy === CfnDeletionPolicy.DELETE) {
+          Annotations.of(owner).addWarningV2(WARN_NOT_EMPTIED,
+            `${property}removalPolicy is DESTROY${destroy ? '' : ' (set on the bucket from outside, for example by RemovalPolicies)'}, but CloudFormation cannot delete a bucket that holds objects, and the syncs fill this versioned bucket: the stack's deletion will fail on it. Set autoDeleteObjects: true with removalPolicy: RemovalPolicy.DESTROY, or empty the bucket (every object version) before you delete the stack.`);
+        }
+        return [];
       },
-    }, { priority: AspectPriority.READONLY });
+    });
 
     const listed = props.sourceAccounts ?? [];
     if (Token.isUnresolved(listed)) {

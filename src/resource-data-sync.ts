@@ -415,13 +415,18 @@ function checkBindable(value: unknown, property: string, example: string): strin
   return [`${property} is not a ${property === 'source' ? 'SyncSource' : 'SyncDestination'}; make it with ${example}.`];
 }
 
+/** The feature flag of each stack (reading a flag walks the context of the whole tree). */
+const partitionLiterals = new WeakMap<Stack, boolean>();
+
 /**
  * What `stack.formatArn()` writes for the sync, with the partition from the Region's prefix:
  * `Stack.partition` reads aws-cdk-lib's Region table, whose first use costs every app about 0.1 s.
  */
 function syncArnFor(scope: IConstruct, syncName: string): string {
   const stack = Stack.of(scope);
-  const literal = FeatureFlags.of(stack).isEnabled(cxapi.ENABLE_PARTITION_LITERALS) && !Token.isUnresolved(stack.region);
+  let flag = partitionLiterals.get(stack);
+  if (flag === undefined) partitionLiterals.set(stack, flag = FeatureFlags.of(stack).isEnabled(cxapi.ENABLE_PARTITION_LITERALS) === true);
+  const literal = flag && !Token.isUnresolved(stack.region);
   const partition = literal ? partitionOfRegion(stack.region) ?? Aws.PARTITION : Aws.PARTITION;
   return `arn:${partition}:ssm:${stack.region}:${stack.account}:resource-data-sync/${syncName}`;
 }
