@@ -14,7 +14,7 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const here = __dirname;
 const resultsFile = path.join(here, '..', 'results.json');
 
-interface Sample { ms: number; peakRssMiB: number; resources: number; bytes: number; stacks: number }
+interface Sample { ms: number; cpuMs: number; peakRssMiB: number; resources: number; bytes: number; stacks: number }
 
 /** The variants, each an app `app-<kind>.js` that takes N and an output folder. */
 const KINDS = {
@@ -107,6 +107,7 @@ const rows = SIZES.map(n => {
   }
   const ms = perKind(k => median(samples[k].map(s => s.ms)));
   const peakRssMiB = perKind(k => median(samples[k].map(s => s.peakRssMiB)));
+  const cpuMs = perKind(k => median(samples[k].map(s => s.cpuMs)));
   const row = {
     n,
     stacks: samples.l2[0].stacks,
@@ -116,6 +117,9 @@ const rows = SIZES.map(n => {
     ratioToL1Scoped: ms.l2 / ms['l1-scoped'],
     l1ScopedRatio: ms['l1-scoped'] / ms.l1,
     peakRssMiB,
+    cpuMs,
+    cpuRatioToCdkL2: cpuMs.l2 / cpuMs['cdk-l2'],
+    cpuRatio: cpuMs.l2 / cpuMs.l1,
     resourcesPerSync: perKind(k => samples[k][0].resources / n),
     bytesPerSync: perKind(k => Math.round(samples[k][0].bytes / n)),
     allMs: perKind(k => samples[k].map(s => Math.round(s.ms))),
@@ -146,6 +150,9 @@ for (const kind of kinds) console.log(`${pad(kind, 9)}: ${KINDS[kind]}`);
 console.log(`${pad('N', 5)} ${pad('stacks', 6)} ${kinds.map(k => pad(`${k} ms`, 12)).join(' ')} ${pad('L2/L1', 6)} ${pad('L2/CDK', 6)} ${pad('L2/L1sc', 7)} ${pad('L1sc/L1', 7)} ${pad('L2 MiB', 7)} ${pad('L1 MiB', 7)} ${pad('res/sync', 8)} ${pad('L2 B/sync', 9)} ${pad('L1 B/sync', 9)}`);
 for (const r of rows) {
   console.log(`${pad(r.n, 5)} ${pad(r.stacks, 6)} ${kinds.map(k => pad(r.ms[k].toFixed(0), 12)).join(' ')} ${pad(r.ratio.toFixed(2), 6)} ${pad(r.ratioToCdkL2.toFixed(2), 6)} ${pad(r.ratioToL1Scoped.toFixed(2), 7)} ${pad(r.l1ScopedRatio.toFixed(2), 7)} ${pad(r.peakRssMiB.l2.toFixed(0), 7)} ${pad(r.peakRssMiB.l1.toFixed(0), 7)} ${pad(r.resourcesPerSync.l2, 8)} ${pad(r.bytesPerSync.l2, 9)} ${pad(r.bytesPerSync.l1, 9)}`);
+}
+for (const r of rows) {
+  console.log(`N=${r.n} CPU time (user + system), ms: ${kinds.map(k => `${k} ${r.cpuMs[k].toFixed(0)}`).join(', ')}; L2/CDK L2 ${r.cpuRatioToCdkL2.toFixed(2)}, L2/L1 ${r.cpuRatio.toFixed(2)}`);
 }
 for (const m of marginal) console.log(`one more sync, N ${m.from} -> ${m.to}: ${kinds.map(k => `${k} ${m.msPerSync[k].toFixed(1)} ms`).join(', ')}`);
 

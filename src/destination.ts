@@ -396,7 +396,7 @@ function warnKeyMissing(scope: Construct, name: string): void {
     const cfn = bucket.node.defaultChild as s3.CfnBucket;
     if (resources.encryptionKey === undefined || Stack.of(cfn).resolve(cfn.bucketName) !== name) continue;
     Annotations.of(scope).addWarningV2(WARN_KEY_MISSING,
-      `destination bucket ${JSON.stringify(name)} is ${bucket.node.path} of this app, which is encrypted with a KMS key, and its bucket policy denies writes without that key; the sync would fail. Give kmsKeyArn (the key's ARN, for example from the key's stack output).`);
+      `destination bucket ${JSON.stringify(name)}, named here with fromBucketName (so this sync cannot change its policy), is ${bucket.node.path} of this app, whose own policy lets this account write but only with its KMS key; the sync would fail. Give kmsKeyArn (the key's ARN, for example from the key's stack output).`);
   }
 }
 

@@ -1,5 +1,5 @@
 import { createHash } from 'crypto';
-import { Stack, Token } from 'aws-cdk-lib';
+import { Reference, Stack, Token, Tokenization } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
 import { partitionOfRegion } from './validation';
@@ -259,7 +259,8 @@ export function withUniqueSids(owner: IConstruct, statements: iam.PolicyStatemen
   let used = sidsByPolicy.get(owner);
   if (!used) sidsByPolicy.set(owner, used = new Map());
   const stack = Stack.of(owner);
-  const resolvedOf = (statement: iam.PolicyStatement) => JSON.stringify(stack.resolve(withoutSid(statement)));
+  // The form the suffixes have always been hashed from (an empty Sid included): they must not move.
+  const resolvedOf = (statement: iam.PolicyStatement) => JSON.stringify(stack.resolve(statement.copy({ sid: '' }).toStatementJson()));
   const result: iam.PolicyStatement[] = [];
   for (const statement of statements) {
     const raw = JSON.stringify(withoutSid(statement));
@@ -320,17 +321,27 @@ const SIZE_BOUND_ENOUGH = 10_240;
 /**
  * An upper bound of `estimatePolicySize` without resolving: the document as JSON with every token
  * counted as `2.5 * referenceSize` characters (the estimate counts a reference as `referenceSize`, a
- * joined one as less). Undefined where the document holds a value that is no string token.
+ * joined one as less). Only where every token is a reference to a resource attribute or a pseudo
+ * parameter (whose size the estimate fixes); any other token (a Lazy value, a joined list, a token
+ * list or number) may resolve to anything, so then there is no bound: undefined.
  */
 function upperBound(document: unknown, referenceSize: number): number | undefined {
   const json = document && typeof (document as { toJSON?: unknown }).toJSON === 'function' ? (document as { toJSON(): unknown }).toJSON() : document;
   let opaque = false;
+  let tokens = 0;
   const text = JSON.stringify(json, (_, value) => {
-    if ((value && typeof value === 'object' && typeof value.resolve === 'function') || (typeof value === 'number' && Token.isUnresolved(value))) opaque = true;
+    if (typeof value === 'string' && Token.isUnresolved(value)) {
+      if (value.includes('#{Token[')) {opaque = true;} else {
+        const found = Tokenization.reverseString(value).tokens;
+        if (!found.every(token => Reference.isReference(token))) opaque = true;
+        tokens += found.length;
+      }
+    } else if ((value && typeof value === 'object' && typeof value.resolve === 'function') || (typeof value === 'number' && Token.isUnresolved(value))) {
+      opaque = true;
+    }
     return value;
   });
   if (opaque || text === undefined) return undefined;
-  const tokens = text.split('${Token[').length - 1 + text.split('#{Token[').length - 1;
   return Buffer.byteLength(text) + tokens * Math.ceil(2.5 * referenceSize);
 }
 

@@ -220,14 +220,6 @@ export class ResourceDataSync extends Resource implements IResourceDataSync {
    */
   public readonly grants?: InventoryDataGrants;
 
-  /**
-   * The sync's name where it is known at synth time (given as a string, or generated), for use
-   * from other stacks without a cross-stack reference.
-   *
-   * @internal
-   */
-  public readonly _literalName?: string;
-
   /** The name generated when none is given, known at synth time. */
   private readonly generatedName: string;
 
@@ -263,7 +255,6 @@ export class ResourceDataSync extends Resource implements IResourceDataSync {
     const apiKey = api ? { destinationDataSharing: props.destinationDataSharing ?? null } : undefined;
     this.generatedName = generateName(this, this.syncType, destination, source, apiKey);
     const syncName = props.syncName ?? this.generatedName;
-    this._literalName = Token.isUnresolved(syncName) ? undefined : syncName;
     const apiOptions = {
       syncName,
       syncType: this.syncType,

@@ -1,6 +1,7 @@
 import * as cdk from 'aws-cdk-lib';
-import { App, Aspects, CfnResource, Duration, NestedStack, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { App, Aspects, CfnResource, Duration, Lazy, NestedStack, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { newApp, newStack, synthErrors } from './util';
@@ -229,4 +230,31 @@ test('removalPolicy DESTROY says what it deletes, now and on a later change of e
   new InventoryBucket(stack, 'Central', { removalPolicy: RemovalPolicy.DESTROY, autoDeleteObjects: true });
   expect(Annotations.fromStack(stack).findWarning('/Stack/Central', Match.stringLikeRegexp(
     'removalPolicy is DESTROY: deleting the stack deletes the inventory data, and a later change of encryption or encryptionKey schedules this key for deletion.*\\[ack: cdk-ssm-resource-data-sync:destroyDeletesData\\]'))).toHaveLength(1);
+});
+
+describe('the policy size check sees values known only when resolved', () => {
+  const accounts = (n: number) => Array.from({ length: n }, (_, i) => String(200000000000 + i));
+
+  test('2,000 accounts given as a Lazy list: the bucket policy would pass 20 KB, an error at synth', () => {
+    const stack = newStack();
+    new InventoryBucket(stack, 'Central', { sourceAccounts: Lazy.list({ produce: () => accounts(2000) }) });
+    expect(synthErrors(stack)).toMatch(/\[Stack\/Central\] the bucket policy would be about \d+ KB with \d+ writing accounts; the limit is 20 KB/);
+  });
+
+  test('a statement added by the user with a 22 KB Lazy value: an error at synth', () => {
+    const stack = newStack();
+    const central = new InventoryBucket(stack, 'Central');
+    central.bucket.addToResourcePolicy(new iam.PolicyStatement({
+      actions: ['s3:GetObject'],
+      resources: [central.bucket.arnForObjects('*')],
+      principals: [new iam.ArnPrincipal(Lazy.string({ produce: () => `arn:aws:iam::111122223333:role/${'x'.repeat(22_000)}` }))],
+    }));
+    expect(synthErrors(stack)).toMatch(/\[Stack\/Central\] the bucket policy would be about 2\d KB/);
+  });
+
+  test('a few accounts: no error (the bound decides without resolving)', () => {
+    const stack = newStack();
+    new InventoryBucket(stack, 'Central', { sourceAccounts: accounts(3) });
+    expect(synthErrors(stack)).toBe('');
+  });
 });

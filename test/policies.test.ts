@@ -9,7 +9,7 @@ import { cfnLint } from './cfn-lint';
 import { evaluatePolicy, IamRequest } from './iam/evaluate';
 import { resolveTemplatePolicies, resolveValue } from './iam/template-policies';
 import { USE_CASES } from './use-cases';
-import { newStack, synthErrors } from './util';
+import { newApp, newStack, synthErrors } from './util';
 import { InventoryBucket, ResourceDataSync, SyncDestination } from '../src';
 
 /*
@@ -203,4 +203,18 @@ describe('unique Sids', () => {
     fs.writeFileSync(file, JSON.stringify(template));
     expect(cfnLint([file]).output).toBe('');
   });
+});
+
+test('hashed Sid suffixes do not move between versions (a changed Sid rewrites a deployed bucket policy)', () => {
+  // Two syncs with different prefixes on one bucket: the second statement of each Sid gets a suffix,
+  // hashed from its resolved content. These are the suffixes every earlier version wrote.
+  const stack = new Stack(newApp(), 'S', { env: { account: '111111111111', region: 'us-east-1' } });
+  const bucket = new s3.Bucket(stack, 'B');
+  new ResourceDataSync(stack, 'One', { destination: SyncDestination.fromBucket(bucket, { prefix: 'one' }) });
+  new ResourceDataSync(stack, 'Two', { destination: SyncDestination.fromBucket(bucket, { prefix: 'two' }) });
+  const [policy] = Object.values(Template.fromStack(stack).findResources('AWS::S3::BucketPolicy'));
+  expect(policy.Properties.PolicyDocument.Statement.map((s: any) => s.Sid).filter(Boolean)).toEqual([
+    'SSMBucketPermissionsCheck', 'SSMBucketDelivery111111111111', 'SSMBucketDeliveryDenyOtherAccountPaths',
+    'SSMBucketDelivery1111111111117CD15F3C', 'SSMBucketDeliveryDenyOtherAccountPaths70D5D09D',
+  ]);
 });

@@ -1,4 +1,4 @@
-import { Annotations, ArnFormat, CustomResource, Duration, NestedStack, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, Aws, CustomResource, Duration, NestedStack, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -143,7 +143,7 @@ export function newApiSync(scope: Construct, id: string, options: ApiSyncOptions
     resourceType: API_SYNC_RESOURCE_TYPE,
     properties: apiSyncRequest(options),
     // The handler answers within its own timeout; this bounds a deploy whose handler never answers.
-    serviceTimeout: Duration.minutes(10),
+    serviceTimeout: Duration.minutes(15),
   });
 }
 
@@ -185,11 +185,14 @@ export class ApiSyncHandler extends Construct {
         new iam.PolicyStatement({
           // Whether an Update is CloudFormation's rollback: only then is an existing sync taken back.
           actions: ['cloudformation:DescribeStacks'],
-          resources: [scope.formatArn({ service: 'cloudformation', resource: 'stack', resourceName: `${scope.stackName}/*`, arnFormat: ArnFormat.SLASH_RESOURCE_NAME })],
+          // Its own stack's id, whatever name the stack is deployed under (a StackSet instance's).
+          resources: [Aws.STACK_ID],
         }),
       ],
-      // Create retries a few times while a new bucket policy applies, then polls for the first status.
-      timeout: Duration.minutes(5),
+      // Create retries a few times while a new bucket policy applies, then polls for the first status;
+      // with throttling, the SDK's retries add to that. Well below this, so that a run is never cut
+      // short (Lambda would retry it, and the retry would find the sync its first run made).
+      timeout: Duration.minutes(14),
       logRetention: logs.RetentionDays.ONE_YEAR,
     });
     this.function = parts.function;

@@ -90,10 +90,7 @@ async function create(r) {
 // The source of an Explorer sync, as the request says (UpdateResourceDataSync, SyncFromSource only).
 const source = r => r.SyncType === 'SyncFromSource' && call('Update', { SyncName: r.SyncName, SyncType: r.SyncType, SyncSource: r.SyncSource });
 
-async function rollingBack(event) {
-  const out = await cfn.send(new F.DescribeStacksCommand({ StackName: event.StackId }));
-  return /ROLLBACK_IN_PROGRESS$/.test(out.Stacks[0].StackStatus);
-}
+const rollingBack = async event => /ROLLBACK_IN_PROGRESS$/.test((await cfn.send(new F.DescribeStacksCommand({ StackName: event.StackId }))).Stacks[0].StackStatus);
 
 async function update(event, r, old, id) {
   if (same(r, old)) return id;
@@ -102,22 +99,27 @@ async function update(event, r, old, id) {
   // it is, since the update changed nothing.
   if (r.SyncName === old.SyncName || id === r.SyncName) {
     const item = await find(r.SyncName, r.SyncType);
-    if (!item || !same(fixed(item), fixed(r))) {
-      throw new Error('This change replaces sync ' + r.SyncName + ': give it a new syncName (the new one is made first).');
+    // Deleted outside CloudFormation: made again, as the template says.
+    if (!item) {
+      await create(r);
+      return id;
+    }
+    if (!same(fixed(item), fixed(r))) {
+      throw new Error('This change replaces sync ' + r.SyncName + ': give it a new syncName.');
     }
     await source(r);
     return id;
   }
   // The rollback of a replacement that succeeded: the old sync is deleted only once the update is
   // complete, so it still exists. Taken back only in a rollback, and only if it is the same sync.
-  if (await rollingBack(event)) {
+  try {
+    await create(r);
+  } catch (e) {
+    if (e.name !== 'ResourceDataSyncAlreadyExistsException' || !(await rollingBack(event))) throw e;
     const item = await find(r.SyncName, r.SyncType);
-    if (item && same(fixed(item), fixed(r))) {
-      await source(r);
-      return r.SyncName;
-    }
+    if (!item || !same(fixed(item), fixed(r))) throw e;
+    await source(r);
   }
-  await create(r);
   return r.SyncName;
 }
 

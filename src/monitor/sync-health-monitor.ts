@@ -41,8 +41,8 @@ export interface SyncHealthMonitorProps {
    * The syncs to watch, by name. A sync of this list that no longer exists counts as failed. Each
    * must be in the monitor's account and Region (the monitor reads `ListResourceDataSync` there).
    *
-   * @default - the resource data syncs that this app defines in the monitor's account and Region
-   * (or, in an environment-agnostic stack, in the monitor's stack); `watchAllSyncs` for every sync
+   * @default - the resource data syncs of the monitor's stack (the function is made after them, so
+   * its first run finds them); `watchAllSyncs` for every sync of the account and Region
    */
   readonly syncs?: IResourceDataSync[];
 
@@ -209,24 +209,21 @@ export class SyncHealthMonitor extends Construct {
     }
   }
 
-  /** The app's syncs in the monitor's account and Region; the function waits for those of its stack. */
+  /**
+   * The syncs of the monitor's stack; the function waits for them. Not those of other stacks: they
+   * may be deployed after the monitor, or destroyed before it, and would count as gone (failed).
+   */
   private findSyncs(): void {
     const stack = Stack.of(this);
-    const syncs = this.node.root.node.findAll().filter((c): c is ResourceDataSync => c instanceof ResourceDataSync);
-    // Those of this stack by reference (the function waits for them); those of other stacks in the
-    // same account and Region by their literal names (no cross-stack reference).
-    const here = syncs.filter(sync => Stack.of(sync) === stack);
-    here.forEach(sync => this.node.addDependency(sync));
-    const elsewhere = syncs.filter(sync => Stack.of(sync) !== stack && sync._literalName !== undefined
-      && knownEnvironment(Stack.of(sync)) && knownEnvironment(stack) && sameEnvironment(Stack.of(sync), stack));
-    this.watched = [...here, ...elsewhere.map(sync => ({ syncName: sync._literalName!, env: sync.env, node: sync.node } as IResourceDataSync))];
+    this.watched = stack.node.findAll().filter((c): c is ResourceDataSync => c instanceof ResourceDataSync && Stack.of(c) === stack);
+    this.watched.forEach(sync => this.node.addDependency(sync));
   }
 
   private watchProblems(syncs: IResourceDataSync[] | undefined, watchAll: boolean): string[] {
     if (syncs && watchAll) return ['syncs and watchAllSyncs are both given. Give the syncs to watch, or watchAllSyncs: true for every sync of the account and Region.'];
     if (watchAll) return [];
     if (!syncs && this.watched.length === 0) {
-      return ['no resource data sync of this app is in the monitor\'s account and Region, so there is nothing to watch. Give syncs (ResourceDataSync.fromSyncName for one made elsewhere), or watchAllSyncs: true.'];
+      return ['the monitor\'s stack has no resource data sync, so there is nothing to watch. Give syncs (a ResourceDataSync of another stack, or ResourceDataSync.fromSyncName for one made elsewhere), or watchAllSyncs: true.'];
     }
     const stack = Stack.of(this);
     return (syncs ?? []).filter(sync => !sameEnvironment(sync.env, stack)).map(sync =>
@@ -283,10 +280,6 @@ export class SyncHealthMonitor extends Construct {
 function sameEnvironment(a: { account: string; region: string }, b: { account: string; region: string }): boolean {
   const differs = (x: string, y: string) => !Token.isUnresolved(x) && !Token.isUnresolved(y) && x !== y;
   return !differs(a.account, b.account) && !differs(a.region, b.region);
-}
-
-function knownEnvironment(stack: Stack): boolean {
-  return !Token.isUnresolved(stack.account) && !Token.isUnresolved(stack.region);
 }
 
 function validSchedule(schedule: Duration): boolean {

@@ -39,6 +39,8 @@ export class FakeSsm {
   public firstStatus?: (name: string) => string | undefined;
   /** Calls of these operations are throttled this many more times. */
   public readonly throttledOperations = new Map<string, number>();
+  /** CloudFormation's DescribeStacks is denied (a role that may not call it). */
+  public describeStacksDenied = false;
   private throttled: number;
 
   constructor(private readonly options: FakeSsmOptions = {}) {
@@ -129,7 +131,10 @@ export function sdkModules(ssm: FakeSsm, stackStatus: () => string): { [name: st
     ssmModule[`${verb}ResourceDataSyncCommand`] = command(`${verb}ResourceDataSync`);
   }
   const cfnModule = {
-    CloudFormationClient: client(() => ({ Stacks: [{ StackStatus: stackStatus() }] })),
+    CloudFormationClient: client(() => {
+      if (ssm.describeStacksDenied) throw awsError('AccessDenied', 'not authorized to perform: cloudformation:DescribeStacks');
+      return { Stacks: [{ StackStatus: stackStatus() }] };
+    }),
     DescribeStacksCommand: command('DescribeStacks'),
   };
   return { '@aws-sdk/client-ssm': ssmModule, '@aws-sdk/client-cloudformation': cfnModule };

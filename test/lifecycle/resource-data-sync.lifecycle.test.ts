@@ -120,6 +120,26 @@ describe('fixed: each bug of the second deploy, caught by the harness', () => {
     expect(t.violations).toEqual([]);
   });
 
+  test('review: an ordinary replacement never needs DescribeStacks (asked only when a name is taken during a rollback)', async () => {
+    const [a, b]: SyncCase[] = [{ kind: 'organization', api: true, prefix: 'a' }, { kind: 'organization', api: true, prefix: 'b' }];
+    // Forward only: a rollback does ask (the role may, on its own stack's id, under any stack name).
+    const t = await transition(synth(build(a), key(a)), synth(build(b), key(b)), {
+      rollback: false,
+      beforeUpdate: ssm => { ssm.describeStacksDenied = true; },
+    });
+    expect(t.errors).toEqual([]);
+    expect(t.violations).toEqual([]);
+  });
+
+  test('review: an Explorer sync deleted outside CloudFormation is made again by the next update that keeps its name', async () => {
+    const t = await run({ kind: 'explorer', api: true }, { kind: 'explorer', api: true, regions: ['us-east-1', 'eu-west-1'] }, undefined, ssm => {
+      for (const name of [...ssm.syncs.keys()]) if (!ssm.preexisting.has(name)) ssm.syncs.delete(name);
+    });
+    expect(t.errors).toEqual([]);
+    // The harness checked that the fake holds exactly the template's sync afterwards.
+    expect(t.violations).toEqual([]);
+  });
+
   test('item 4: switching an API-only field with an explicit syncName warns, and the deploy fails cleanly', async () => {
     const t = await run({ kind: 'organization', syncName: 'inventory' }, { kind: 'organization', syncName: 'inventory', api: true });
     expect(t.after.warnings).toContain('cdk-ssm-resource-data-sync:apiSyncExplicitName');

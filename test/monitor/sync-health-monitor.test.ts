@@ -148,11 +148,11 @@ describe('rules: clear errors at synth', () => {
     expect(synthErrors(stack)).toMatch(/syncs: Default\/Other is in account 111122223333 and Region eu-west-1, but the monitor reads the syncs of 111122223333 and us-east-1; .* Put a monitor in that account and Region/);
   });
 
-  test('nothing to watch by default (no sync of the app here) is an error that names both ways out', () => {
+  test('nothing to watch by default (no sync in the monitor\'s stack) is an error that names both ways out', () => {
     const stack = new Stack(newApp(), 'Stack', { env });
     new ResourceDataSync(new Stack(stack.node.root as App, 'Elsewhere', { env: { ...env, region: 'eu-west-1' } }), 'Inventory');
     new SyncHealthMonitor(stack, 'Health');
-    expect(synthErrors(stack)).toMatch(/no resource data sync of this app is in the monitor's account and Region.*Give syncs .*, or watchAllSyncs: true/);
+    expect(synthErrors(stack)).toMatch(/the monitor's stack has no resource data sync, so there is nothing to watch. Give syncs .*, or watchAllSyncs: true/);
   });
 });
 
@@ -164,14 +164,23 @@ describe('which syncs are watched', () => {
     return typeof value === 'string' ? value : value['Fn::Join'][1].map((part: any) => (typeof part === 'string' ? part : `Ref:${part.Ref}`)).join('');
   };
 
-  test('by default, the app\'s syncs in the account and Region, from every stack there, and none of other Regions', () => {
+  test('by default, the syncs of the monitor\'s stack only: another stack may deploy after the monitor or be destroyed before it', () => {
     const app = newApp();
     const stack = new Stack(app, 'Stack', { env });
     new ResourceDataSync(stack, 'Here', { syncName: 'here' });
     new ResourceDataSync(new Stack(app, 'Same', { env }), 'There', { syncName: 'there' });
-    new ResourceDataSync(new Stack(app, 'Other', { env: { ...env, region: 'eu-west-1' } }), 'Away', { syncName: 'away' });
     new SyncHealthMonitor(stack, 'Health');
-    expect(JSON.parse(names(stack))).toEqual([expect.stringMatching(/^Ref:Here/), 'there']);
+    expect(JSON.parse(names(stack))).toEqual([expect.stringMatching(/^Ref:Here/)]);
+  });
+
+  test('a sync of another stack, given in syncs: referenced, so its stack deploys first', () => {
+    const app = newApp();
+    const stack = new Stack(app, 'Stack', { env });
+    const other = new Stack(app, 'Same', { env });
+    const there = new ResourceDataSync(other, 'There', { syncName: 'there', destination: SyncDestination.fromBucketName('central-inventory', { region: 'us-east-1' }) });
+    new SyncHealthMonitor(stack, 'Health', { syncs: [there] });
+    expect(names(stack)).toMatch(/there|ImportValue|Ref/);
+    expect(stack.dependencies.map(s => s.stackName)).toContain('Same');
   });
 
   test('watchAllSyncs: every sync of the account and Region (an empty list for the handler)', () => {
