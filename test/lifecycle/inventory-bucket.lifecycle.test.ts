@@ -1,7 +1,7 @@
 import { App, RemovalPolicy } from 'aws-cdk-lib';
 import * as fc from 'fast-check';
 import { stackIn, synth, transition } from './harness';
-import { markdownTable, outcome, readmeTable } from './outcome';
+import { readmeTableCases } from './outcome';
 import { DestinationEncryption, InventoryBucket, ResourceDataSync, SyncDestination } from '../../src';
 
 /** Generated pairs per run (LIFECYCLE_PAIRS; 200 in `npx projen test`). */
@@ -57,23 +57,7 @@ function accounts(n: number): string[] {
   return Array.from({ length: n }, (_, i) => String(444455550000 + i));
 }
 
-describe('the README table "InventoryBucket" is what the harness finds', () => {
-  const found: Array<[string, string, string]> = [];
-  const HEADING = '#### InventoryBucket';
-  const readme = readmeTable(HEADING);
-  test.each(CASES)('%s', async (change, before, after, todo) => {
-    const t = await run(before, after);
-    expect(t.violations).toEqual([]);
-    found.push([change, outcome(t), todo]);
-    expect({ change, happens: readme.get(change) }).toEqual({ change, happens: outcome(t) });
-  });
-  afterAll(() => {
-    if (found.some(([change, happens]) => readme.get(change) !== happens)) {
-      // eslint-disable-next-line no-console
-      console.log(`README table ${HEADING} should be:\n${markdownTable(found)}`);
-    }
-  });
-});
+readmeTableCases('InventoryBucket', CASES, run);
 
 test('reordering syncs and adding one before them changes nothing of the others (logical ids, names, statements)', async () => {
   const t = await run({ syncs: ['A', 'B'] }, { syncs: ['C', 'B', 'A'] });

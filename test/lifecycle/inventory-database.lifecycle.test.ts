@@ -1,7 +1,7 @@
 import { App } from 'aws-cdk-lib';
 import * as fc from 'fast-check';
 import { stackIn, synth, transition } from './harness';
-import { markdownTable, outcome, readmeTable } from './outcome';
+import { readmeTableCases } from './outcome';
 import { InventoryBucket, InventoryDatabase, InventoryType, ResourceDataSync, SyncDestination } from '../../src';
 
 /** Generated pairs per run (LIFECYCLE_PAIRS; 200 in `npx projen test`). */
@@ -47,23 +47,7 @@ const CASES: Array<[string, DatabaseCase, DatabaseCase, string]> = [
   ['`workGroupName`', { workGroupName: 'inventory-a' }, { workGroupName: 'inventory-b' }, 'Whoever runs queries must use the new work group (the grants follow).'],
 ];
 
-describe('the README table "InventoryDatabase" is what the harness finds', () => {
-  const found: Array<[string, string, string]> = [];
-  const HEADING = '#### InventoryDatabase';
-  const readme = readmeTable(HEADING);
-  test.each(CASES)('%s', async (change, before, after, todo) => {
-    const t = await run(before, after);
-    expect(t.violations).toEqual([]);
-    found.push([change, outcome(t), todo]);
-    expect({ change, happens: readme.get(change) }).toEqual({ change, happens: outcome(t) });
-  });
-  afterAll(() => {
-    if (found.some(([change, happens]) => readme.get(change) !== happens)) {
-      // eslint-disable-next-line no-console
-      console.log(`README table ${HEADING} should be:\n${markdownTable(found)}`);
-    }
-  });
-});
+readmeTableCases('InventoryDatabase', CASES, run);
 
 test(`${PAIRS} generated pairs of props: each deploys by the invariants`, async () => {
   const databaseCase: fc.Arbitrary<DatabaseCase> = fc.record({

@@ -1,7 +1,7 @@
 import { App } from 'aws-cdk-lib';
 import * as fc from 'fast-check';
 import { stackIn, synth, transition } from './harness';
-import { markdownTable, outcome, readmeTable } from './outcome';
+import { readmeTableCases } from './outcome';
 import { OrganizationInventory } from '../../src';
 
 /** Generated pairs per run (LIFECYCLE_PAIRS; 200 in `npx projen test`). */
@@ -49,22 +49,7 @@ const CASES: Array<[string, OrgCase, OrgCase, string]> = [
   ['`inventoryCollection` on', {}, { collection: true }, 'Check that the members have no inventory association already.'],
 ];
 
-describe('the README table "OrganizationInventory" is what the harness finds', () => {
-  const found: Array<[string, string, string]> = [];
-  const HEADING = '#### OrganizationInventory';
-  const readme = readmeTable(HEADING);
-  test.each(CASES)('%s', async (change, before, after, todo) => {
-    const t = await run(before, after);
-    found.push([change, outcome(t), todo]);
-    expect({ change, happens: readme.get(change) }).toEqual({ change, happens: outcome(t) });
-  });
-  afterAll(() => {
-    if (found.some(([change, happens]) => readme.get(change) !== happens)) {
-      // eslint-disable-next-line no-console
-      console.log(`README table ${HEADING} should be:\n${markdownTable(found)}`);
-    }
-  });
-});
+readmeTableCases('OrganizationInventory', CASES, run);
 
 test('item 3: a renamed StackSet makes its member syncs under new names (its stacks are created before the old ones are deleted)', async () => {
   const t = await run({ stackSetName: 'inventory' }, { stackSetName: 'inventory-2' });

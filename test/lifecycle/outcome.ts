@@ -75,3 +75,30 @@ export function readmeTable(heading: string): Map<string, string> {
 export function markdownTable(rows: Array<[string, string, string]>): string {
   return ['| Change | What happens | What to do |', '|---|---|---|', ...rows.map(r => `| ${r.join(' | ')} |`)].join('\n');
 }
+
+/**
+ * The README's table "#### <construct>": each named change (change, props before, props after, what
+ * to do) runs through the harness, must break no invariant, and must do what the README says. When
+ * the README disagrees, the table as it should be is printed (scripts/lifecycle-tables.py pastes it).
+ */
+export function readmeTableCases<C>(
+  construct: string, cases: Array<[string, C, C, string]>, run: (before: C, after: C) => Promise<Transition>,
+): void {
+  describe(`the README table "${construct}" is what the harness finds`, () => {
+    const heading = `#### ${construct}`;
+    const found: Array<[string, string, string]> = [];
+    const readme = readmeTable(heading);
+    test.each(cases)('%s', async (change, before, after, todo) => {
+      const t = await run(before, after);
+      expect(t.violations).toEqual([]);
+      found.push([change, outcome(t), todo]);
+      expect({ change, happens: readme.get(change) }).toEqual({ change, happens: outcome(t) });
+    });
+    afterAll(() => {
+      if (found.some(([change, happens]) => readme.get(change) !== happens)) {
+        // eslint-disable-next-line no-console
+        console.log(`README table ${heading} should be:\n${markdownTable(found)}`);
+      }
+    });
+  });
+}

@@ -2,7 +2,7 @@ import { App } from 'aws-cdk-lib';
 import * as fc from 'fast-check';
 import { FakeSsm } from './fake-aws';
 import { stackIn, synth, transition } from './harness';
-import { markdownTable, outcome, readmeTable } from './outcome';
+import { outcome, readmeTableCases } from './outcome';
 import { DestinationDataSharingType, DestinationEncryption, InventoryBucket, ResourceDataSync, SyncDestination, SyncSource } from '../../src';
 
 /** Generated pairs per run (LIFECYCLE_PAIRS; 200 in `npx projen test`). */
@@ -68,23 +68,7 @@ const CASES: Array<[string, SyncCase, SyncCase, string]> = [
   ['Another sync added beside it', { kind: 'central-a' }, { kind: 'central-a', sibling: true }, 'Nothing: logical ids and names do not depend on order.'],
 ];
 
-describe('the README table "ResourceDataSync" is what the harness finds', () => {
-  const found: Array<[string, string, string]> = [];
-  const HEADING = '#### ResourceDataSync';
-  const readme = readmeTable(HEADING);
-  test.each(CASES)('%s', async (change, before, after, todo) => {
-    const t = await run(before, after);
-    expect(t.violations).toEqual([]);
-    found.push([change, outcome(t), todo]);
-    expect({ change, happens: readme.get(change) }).toEqual({ change, happens: outcome(t) });
-  });
-  afterAll(() => {
-    if (found.some(([change, happens]) => readme.get(change) !== happens)) {
-      // eslint-disable-next-line no-console
-      console.log(`README table ${HEADING} should be:\n${markdownTable(found)}`);
-    }
-  });
-});
+readmeTableCases('ResourceDataSync', CASES, run);
 
 describe('fixed: each bug of the second deploy, caught by the harness', () => {
   test('item 1: a replacement of an API sync that fails later in the update rolls back (the old sync is taken back, the new one deleted)', async () => {

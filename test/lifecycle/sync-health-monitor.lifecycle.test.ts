@@ -2,7 +2,7 @@ import { App, Duration } from 'aws-cdk-lib';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as fc from 'fast-check';
 import { stackIn, synth, transition } from './harness';
-import { markdownTable, outcome, readmeTable } from './outcome';
+import { readmeTableCases } from './outcome';
 import { ResourceDataSync, SyncDestination, SyncHealthMonitor } from '../../src';
 
 /** Generated pairs per run (LIFECYCLE_PAIRS; 200 in `npx projen test`). */
@@ -53,23 +53,7 @@ const CASES: Array<[string, MonitorCase, MonitorCase, string]> = [
   ['`watchAllSyncs` on', {}, { watchAll: true }, 'Check that no sync of another tool keeps the alarm on (Amazon Inspector\'s, the console\'s).'],
 ];
 
-describe('the README table "SyncHealthMonitor" is what the harness finds', () => {
-  const found: Array<[string, string, string]> = [];
-  const HEADING = '#### SyncHealthMonitor';
-  const readme = readmeTable(HEADING);
-  test.each(CASES)('%s', async (change, before, after, todo) => {
-    const t = await run(before, after);
-    expect(t.violations).toEqual([]);
-    found.push([change, outcome(t), todo]);
-    expect({ change, happens: readme.get(change) }).toEqual({ change, happens: outcome(t) });
-  });
-  afterAll(() => {
-    if (found.some(([change, happens]) => readme.get(change) !== happens)) {
-      // eslint-disable-next-line no-console
-      console.log(`README table ${HEADING} should be:\n${markdownTable(found)}`);
-    }
-  });
-});
+readmeTableCases('SyncHealthMonitor', CASES, run);
 
 test('item 6: the alarms a deploy creates do not treat missing data as breaching (no page before the first run)', async () => {
   const t = await run({ monitor: false }, {});
