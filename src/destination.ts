@@ -1,4 +1,4 @@
-import { Annotations, AspectPriority, Aspects, IResource, Stack, Token, TokenComparison } from 'aws-cdk-lib';
+import { Annotations, IResource, Stack, Token, TokenComparison } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { CfnResourceDataSync } from 'aws-cdk-lib/aws-ssm';
@@ -414,7 +414,8 @@ class BucketNameDestination extends SyncDestination {
       // The bucket may be a KMS-encrypted destination of this same app (a member stack naming the
       // central bucket): its policy denies writes without its key.
       const name = this.bucketName;
-      Aspects.of(scope).add({ visit: node => { if (node === scope) warnKeyMissing(scope, name); } }, { priority: AspectPriority.READONLY });
+      // Judged when the app is validated, once every construct exists (the bucket may come later).
+      scope.node.addValidation({ validate: () => { warnKeyMissing(scope, name); return []; } });
     }
     return bindToBucket(scope, {
       bucket,

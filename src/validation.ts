@@ -80,7 +80,7 @@ export function checkRegion(region: string | undefined, property: string): strin
 
 /** Whether a well-formed Region code is one this version of aws-cdk-lib knows (new Regions appear). */
 export function isKnownRegion(region: string): boolean {
-  return Token.isUnresolved(region) || !REGION_PATTERN.test(region) || knownPartitions().has(region);
+  return Token.isUnresolved(region) || !REGION_PATTERN.test(region) || knownRegionNames().has(region);
 }
 
 /**
@@ -96,15 +96,12 @@ export function partitionOfRegion(region: string | undefined): string | undefine
   return 'aws';
 }
 
-let partitions: Map<string, string> | undefined;
+let knownRegions: Set<string> | undefined;
 
-/**
- * The partition of each Region this aws-cdk-lib knows, read once (`RegionInfo.regions` builds the
- * whole table on every call; every sync asks).
- */
-function knownPartitions(): Map<string, string> {
-  partitions ??= new Map(RegionInfo.regions.map(r => [r.name, r.partition ?? '']));
-  return partitions;
+/** The Regions this aws-cdk-lib knows, read once (`RegionInfo.regions` builds the whole table on every call). */
+function knownRegionNames(): Set<string> {
+  knownRegions ??= new Set(RegionInfo.regions.map(r => r.name));
+  return knownRegions;
 }
 
 /** Region code prefixes of the partitions other than `aws`, most specific first. */

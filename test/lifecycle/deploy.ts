@@ -204,8 +204,6 @@ export function canonical(v: any): string {
     : x));
 }
 
-const handlers = new Map<string, any>();
-
 /** The inline handler behind a custom resource: the ZipFile of the function its ServiceToken names. */
 function handlerOf(template: Template, resource: any, ssm: FakeSsm, status: () => string): any {
   const token = resource.Properties?.ServiceToken;
@@ -218,7 +216,6 @@ function handlerOf(template: Template, resource: any, ssm: FakeSsm, status: () =
   new Function('require', 'module', 'exports', 'console', code)((n: string) => modules[n] ?? require(n), module, module.exports, { log: () => undefined });
   const handler = module.exports;
   handler.delay = 0;
-  handlers.set(code, handler);
   return handler;
 }
 
@@ -350,8 +347,7 @@ export async function deploy(state: StackState, after: Template, options: Deploy
       const old = before.Resources?.[id];
       if (resource.Type === 'Custom::SSMResourceDataSync') {
         if (action === 'create' || (action === 'replace' && !old)) {
-          const r = await custom(after, resource, { RequestType: 'Delete', LogicalResourceId: id, ResourceType: resource.Type, PhysicalResourceId: currentId, ResourceProperties: delivered(undoResolve(resource.Properties)) });
-          if (r.status !== 'SUCCESS') violations.push(`rollback: the Delete of ${id} failed: ${r.reason}`);
+          await deleteSync(resource, currentId!, id, after, undoResolve, 'rollback');
         } else {
           const r = await custom(before, old, {
             RequestType: 'Update',
@@ -365,15 +361,13 @@ export async function deploy(state: StackState, after: Template, options: Deploy
             violations.push(`rollback: the rollback Update of ${id} failed (UPDATE_ROLLBACK_FAILED): ${r.reason}`);
           } else if (r.id !== currentId && currentId !== undefined) {
             // Back to the old physical resource: the cleanup deletes the new one.
-            const d = await custom(after, resource, { RequestType: 'Delete', LogicalResourceId: id, ResourceType: resource.Type, PhysicalResourceId: currentId, ResourceProperties: delivered(undoResolve(resource.Properties)) });
-            if (d.status !== 'SUCCESS') violations.push(`rollback cleanup: the Delete of ${id} (${currentId}) failed: ${d.reason}`);
+            await deleteSync(resource, currentId, id, after, undoResolve, 'rollback cleanup');
           }
           if (r.id !== oldId) violations.push(`rollback: ${id} came back as ${r.id}, not ${oldId}`);
         }
       } else if (resource.Type === 'AWS::SSM::ResourceDataSync') {
         if (action === 'create' || action === 'replace') {
-          const request = syncRequest(resource, undoResolve);
-          ssmCall('DeleteResourceDataSync', { SyncName: request.SyncName, SyncType: request.SyncType });
+          await deleteSync(resource, currentId!, id, after, undoResolve, 'rollback');
         } else if (action === 'update' && old) {
           const request = syncRequest(old, oldResolve);
           if (request.SyncType === 'SyncFromSource') {
@@ -398,7 +392,7 @@ export async function deploy(state: StackState, after: Template, options: Deploy
   status = 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS';
   for (const step of done.filter(s => s.action === 'replace')) {
     const old = before.Resources![step.id];
-    if (isSync(old.Type)) await deleteSync(old, step.oldId!, step.id, before, oldResolve);
+    if (isSync(old.Type)) await deleteSync(old, step.oldId!, step.id, before, oldResolve, 'cleanup');
   }
   for (const [id, old] of Object.entries(before.Resources ?? {})) {
     if (after.Resources?.[id]) continue;
@@ -407,22 +401,26 @@ export async function deploy(state: StackState, after: Template, options: Deploy
       if (name !== undefined) retained.add(`${old.Type}|${name}`);
       continue;
     }
-    if (isSync(old.Type)) await deleteSync(old, state.physical.get(id)!, id, before, oldResolve);
+    if (isSync(old.Type)) await deleteSync(old, state.physical.get(id)!, id, before, oldResolve, 'cleanup');
     physical.delete(id);
   }
   const next: StackState = { template: after, physical, retained };
   violations.push(...stateViolations(after, resolver(after, physical, params, stackName), ssm, 'after the update'));
   return { state: next, ok: true, errors, violations, changes: all };
 
-  async function deleteSync(old: any, id: string, logicalId: string, template: Template, resolve: (v: any) => any) {
-    if (old.Type === 'Custom::SSMResourceDataSync') {
-      const r = await custom(template, old, { RequestType: 'Delete', LogicalResourceId: logicalId, ResourceType: old.Type, PhysicalResourceId: id, ResourceProperties: delivered(resolve(old.Properties)) });
-      if (r.status !== 'SUCCESS') violations.push(`cleanup: the Delete of ${logicalId} failed: ${r.reason}`);
+  /** CloudFormation's Delete of a sync resource (physical id `id`), in the rollback or the cleanup (`when`). */
+  async function deleteSync(resource: any, id: string, logicalId: string, template: Template, resolve: (v: any) => any, when: string) {
+    let error: string | undefined;
+    if (resource.Type === 'Custom::SSMResourceDataSync') {
+      const r = await custom(template, resource, {
+        RequestType: 'Delete', LogicalResourceId: logicalId, ResourceType: resource.Type, PhysicalResourceId: id, ResourceProperties: delivered(resolve(resource.Properties)),
+      });
+      if (r.status !== 'SUCCESS') error = r.reason;
     } else {
-      const request = syncRequest(old, resolve);
-      const error = ssmCall('DeleteResourceDataSync', { SyncName: request.SyncName, SyncType: request.SyncType });
-      if (error) violations.push(`cleanup: the Delete of ${logicalId} failed: ${error}`);
+      const request = syncRequest(resource, resolve);
+      error = ssmCall('DeleteResourceDataSync', { SyncName: request.SyncName, SyncType: request.SyncType });
     }
+    if (error) violations.push(`${when}: the Delete of ${logicalId} (${id}) failed: ${error}`);
   }
 }
 
@@ -439,12 +437,8 @@ function stateViolations(template: Template, resolve: (v: any) => any, ssm: Fake
   for (const [name, sync] of ssm.syncs) {
     if (ssm.preexisting.has(name)) continue;
     if (!expected.has(name)) problems.push(`${when}: sync ${name} exists but no resource of the stack holds it (orphaned)`);
-    else if (canonical(normaliseBooleans(sync.request)) !== expected.get(name)) problems.push(`${when}: sync ${name} is ${canonical(sync.request)}, the template says ${expected.get(name)}`);
+    else if (canonical(sync.request) !== expected.get(name)) problems.push(`${when}: sync ${name} is ${canonical(sync.request)}, the template says ${expected.get(name)}`);
   }
   for (const name of expected.keys()) if (!ssm.syncs.has(name)) problems.push(`${when}: sync ${name} of the template does not exist`);
   return problems;
-}
-
-function normaliseBooleans(request: any): any {
-  return JSON.parse(JSON.stringify(request));
 }

@@ -11,8 +11,7 @@
  */
 import { App, Stack } from 'aws-cdk-lib';
 import * as cxapi from 'aws-cdk-lib/cx-api';
-import { Construct } from 'constructs';
-import { DATA_TYPES, deploy, emptyStack, ResourceChange, StackState, Template } from './deploy';
+import { ACCOUNT, DATA_TYPES, deploy, emptyStack, REGION, ResourceChange, StackState, Template } from './deploy';
 import { FakeSsm } from './fake-aws';
 import { WARN_DESTROY_DELETES_DATA } from '../../src/inventory-bucket';
 
@@ -181,10 +180,5 @@ async function stackSets(before: Template, after: Template): Promise<{ changes: 
 
 /** A stack in the harness's environment. */
 export function stackIn(app: App, name = 'Stack'): Stack {
-  return new Stack(app, name, { env: { account: '111122223333', region: 'us-east-1' } });
-}
-
-/** Whether `scope` is an App (for builders that take either). */
-export function isApp(scope: Construct): scope is App {
-  return App.isApp(scope);
+  return new Stack(app, name, { env: { account: ACCOUNT, region: REGION } });
 }
