@@ -1,5 +1,5 @@
 import { createHash } from 'crypto';
-import { Reference, Stack, Token, Tokenization } from 'aws-cdk-lib';
+import { IResolvable, Reference, Stack, Token, Tokenization } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
 import { partitionOfRegion } from './validation';
@@ -300,7 +300,7 @@ export function hash(text: string): string {
  */
 export function estimatePolicySize(scope: IConstruct, document: unknown, referenceSize = 80): number {
   // Far from the limit, the size is not worth resolving: an upper bound of this estimate decides.
-  const bound = upperBound(document, referenceSize);
+  const bound = upperBound(scope, document, referenceSize);
   if (bound !== undefined && bound <= SIZE_BOUND_ENOUGH) return bound;
   const resolved = Stack.of(scope).resolve(document);
   const text = JSON.stringify(resolved, (_, value) => {
@@ -319,22 +319,24 @@ export function estimatePolicySize(scope: IConstruct, document: unknown, referen
 const SIZE_BOUND_ENOUGH = 10_240;
 
 /**
- * An upper bound of `estimatePolicySize` without resolving: the document as JSON with every token
- * counted as `2.5 * referenceSize` characters (the estimate counts a reference as `referenceSize`, a
- * joined one as less). Only where every token is a reference to a resource attribute or a pseudo
- * parameter (whose size the estimate fixes); any other token (a Lazy value, a joined list, a token
- * list or number) may resolve to anything, so then there is no bound: undefined.
+ * An upper bound of `estimatePolicySize` without resolving the whole document (resolving a policy
+ * document runs its post-processing, the costly part): the document as JSON with every reference to
+ * a resource attribute or pseudo parameter counted as `2.5 * referenceSize` characters (the estimate
+ * counts a reference as `referenceSize`, a joined one as less), and any other string token (such as
+ * the account root ARN of a key's default policy) resolved on its own and counted at its JSON size
+ * plus `referenceSize` per intrinsic in it. A list or number token, or a whole-value token, may stand
+ * for anything that changes the document's shape: then there is no bound (undefined).
  */
-function upperBound(document: unknown, referenceSize: number): number | undefined {
+function upperBound(scope: IConstruct, document: unknown, referenceSize: number): number | undefined {
   const json = document && typeof (document as { toJSON?: unknown }).toJSON === 'function' ? (document as { toJSON(): unknown }).toJSON() : document;
   let opaque = false;
-  let tokens = 0;
+  let extra = 0;
   const text = JSON.stringify(json, (_, value) => {
-    if (typeof value === 'string' && Token.isUnresolved(value)) {
-      if (value.includes('#{Token[')) {opaque = true;} else {
-        const found = Tokenization.reverseString(value).tokens;
-        if (!found.every(token => Reference.isReference(token))) opaque = true;
-        tokens += found.length;
+    if (typeof value === 'string' && value.includes('#{Token[')) {
+      opaque = true; // an element of a token list (Token.isUnresolved does not see those)
+    } else if (typeof value === 'string' && Token.isUnresolved(value)) {
+      for (const token of Tokenization.reverseString(value).tokens) {
+        extra += Reference.isReference(token) ? Math.ceil(2.5 * referenceSize) : resolvedSize(scope, token, referenceSize);
       }
     } else if ((value && typeof value === 'object' && typeof value.resolve === 'function') || (typeof value === 'number' && Token.isUnresolved(value))) {
       opaque = true;
@@ -342,7 +344,17 @@ function upperBound(document: unknown, referenceSize: number): number | undefine
     return value;
   });
   if (opaque || text === undefined) return undefined;
-  return Buffer.byteLength(text) + tokens * Math.ceil(2.5 * referenceSize);
+  return Buffer.byteLength(text) + extra;
+}
+
+/** A bound of what the estimate counts for one resolved string token: its JSON, plus `referenceSize` per intrinsic in it. */
+function resolvedSize(scope: IConstruct, token: IResolvable, referenceSize: number): number {
+  let intrinsics = 0;
+  const text = JSON.stringify(Stack.of(scope).resolve(token), (_, value) => {
+    if (value && typeof value === 'object' && !Array.isArray(value)) intrinsics++;
+    return value;
+  }) ?? '';
+  return Buffer.byteLength(text) + intrinsics * referenceSize;
 }
 
 /** The statements as a user would paste them into a policy, for warning messages. */

@@ -252,6 +252,17 @@ describe('the policy size check sees values known only when resolved', () => {
     expect(synthErrors(stack)).toMatch(/\[Stack\/Central\] the bucket policy would be about 2\d KB/);
   });
 
+  test('a key policy statement with a 33 KB Lazy principal: an error at synth about the key policy', () => {
+    const stack = newStack();
+    const central = new InventoryBucket(stack, 'Central');
+    central.encryptionKey!.addToResourcePolicy(new iam.PolicyStatement({
+      actions: ['kms:Decrypt'],
+      resources: ['*'],
+      principals: [new iam.ArnPrincipal(Lazy.string({ produce: () => `arn:aws:iam::111122223333:role/${'x'.repeat(33_000)}` }))],
+    }));
+    expect(synthErrors(stack)).toMatch(/\[Stack\/Central\] the key policy would be about 3\d KB with \d+ writing accounts; the limit is 32 KB/);
+  });
+
   test('a few accounts: no error (the bound decides without resolving)', () => {
     const stack = newStack();
     new InventoryBucket(stack, 'Central', { sourceAccounts: accounts(3) });
