@@ -156,6 +156,20 @@ const bench = project.addTask('bench', {
 bench.exec('tsc --project bench/tsconfig.json');
 bench.exec('node build/bench/bench/run.js');
 project.eslint?.addLintPattern('bench');
+// aws-cdk-lib's index loads a submodule on first use; `aws-cdk-lib/aws-glue` and the like load at
+// import. A user who makes one sync should not pay for loading Lambda, Glue, Athena, CloudWatch...:
+// the library takes submodules from the index (`import { aws_glue as glue } from 'aws-cdk-lib'`).
+project.eslint?.addOverride({
+  files: ['src/**/*.ts'],
+  rules: {
+    'no-restricted-imports': ['error', {
+      patterns: [{
+        group: ['aws-cdk-lib/*', '!aws-cdk-lib/interfaces'],
+        message: "Import submodules from aws-cdk-lib's index (import { aws_x as x } from 'aws-cdk-lib'): it loads them on first use.",
+      }],
+    }],
+  },
+});
 
 // `test:languages`: the example app in TypeScript, Python and Java, built on the packaged library,
 // must give the same templates (examples/cross-language.test.ts). Run by .ci/run.

@@ -1,7 +1,4 @@
-import { Annotations, IResource, Stack, Token, TokenComparison } from 'aws-cdk-lib';
-import * as kms from 'aws-cdk-lib/aws-kms';
-import * as s3 from 'aws-cdk-lib/aws-s3';
-import { CfnResourceDataSync } from 'aws-cdk-lib/aws-ssm';
+import { Annotations, IResource, Stack, Token, TokenComparison, aws_kms as kms, aws_s3 as s3, aws_ssm as ssm } from 'aws-cdk-lib';
 import { Construct, IConstruct, IDependable } from 'constructs';
 import { DestinationResources, describeName, destinationBuckets, InventoryBucket, InventoryBucketProps, targetKey, deferIfInvalid, warnKeyPolicyNotManaged } from './inventory-bucket';
 import { bucketStatements, describeStatements, keyStatements, partitionOf, withUniqueSids, Writers } from './policies';
@@ -74,7 +71,7 @@ export interface SyncDestinationConfig {
   /**
    * The `S3Destination` property of `AWS::SSM::ResourceDataSync`.
    */
-  readonly s3Destination: CfnResourceDataSync.S3DestinationProperty;
+  readonly s3Destination: ssm.CfnResourceDataSync.S3DestinationProperty;
 
   /**
    * The destination bucket.

@@ -1,7 +1,4 @@
-import { Token, TokenComparison } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
-import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Token, TokenComparison, aws_iam as iam, aws_kms as kms, aws_s3 as s3 } from 'aws-cdk-lib';
 
 /**
  * Grants on the Inventory data a destination holds: the objects under its prefix, and its key.

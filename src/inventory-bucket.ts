@@ -1,7 +1,4 @@
-import { Annotations, Aspects, CfnDeletionPolicy, Duration, IAspect, Lazy, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
-import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Annotations, Aspects, CfnDeletionPolicy, Duration, IAspect, Lazy, RemovalPolicy, Stack, Token, aws_iam as iam, aws_kms as kms, aws_s3 as s3 } from 'aws-cdk-lib';
 import { Construct, IConstruct } from 'constructs';
 import { InventoryDataGrants } from './grants';
 import {

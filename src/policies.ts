@@ -1,6 +1,5 @@
 import { createHash } from 'crypto';
-import { IResolvable, Reference, Stack, Token, Tokenization } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
+import { IResolvable, Reference, Stack, Token, Tokenization, aws_iam as iam } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { partitionOfRegion } from './validation';
 

@@ -1,9 +1,4 @@
-import { Annotations, Arn, ArnFormat, Aws, FeatureFlags, IResource, Names, PhysicalName, Resource, Stack, Token } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
-import * as s3 from 'aws-cdk-lib/aws-s3';
-import { CfnResourceDataSync } from 'aws-cdk-lib/aws-ssm';
-import * as cxapi from 'aws-cdk-lib/cx-api';
+import { Annotations, Arn, ArnFormat, Aws, FeatureFlags, IResource, Names, PhysicalName, Resource, Stack, Token, aws_iam as iam, aws_kms as kms, aws_s3 as s3, aws_ssm as ssm, cx_api as cxapi } from 'aws-cdk-lib';
 import { aws_ssm as ssmRefs } from 'aws-cdk-lib/interfaces';
 import { Construct, IConstruct } from 'constructs';
 import { apiSyncProblems, newApiSync, usesApi } from './api-sync/api-sync';
@@ -273,7 +268,7 @@ export class ResourceDataSync extends Resource implements IResourceDataSync {
     if (!api && props.apiHandlerLogEncryptionKey) {
       problems.push('apiHandlerLogEncryptionKey is given but this sync uses no API-only field (destinationDataSharing, enableAllOpsDataSources), so no function makes it. Remove it.');
     }
-    const resource = api ? newApiSync(this, 'ApiResource', apiOptions) : new CfnResourceDataSync(this, 'Resource', {
+    const resource = api ? newApiSync(this, 'ApiResource', apiOptions) : new ssm.CfnResourceDataSync(this, 'Resource', {
       syncName,
       syncType: this.syncType,
       s3Destination: destination?.s3Destination,

@@ -1,6 +1,4 @@
-import { Annotations, Stack, Token } from 'aws-cdk-lib';
-import { CfnResourceDataSync } from 'aws-cdk-lib/aws-ssm';
-import { RegionInfo } from 'aws-cdk-lib/region-info';
+import { Annotations, Stack, Token, aws_ssm as ssm, region_info as regionInfo } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { checkOptionalBoolean, checkOrganizationalUnits, checkRegionList, warnUnknownRegions } from './validation';
 
@@ -46,7 +44,7 @@ export interface SyncSourceConfig {
   /**
    * The `SyncSource` property of `AWS::SSM::ResourceDataSync`.
    */
-  readonly syncSource: CfnResourceDataSync.SyncSourceProperty;
+  readonly syncSource: ssm.CfnResourceDataSync.SyncSourceProperty;
 
   /**
    * `SyncSource.EnableAllOpsDataSources` of the SSM API (not in CloudFormation).
@@ -121,7 +119,7 @@ class RegionsSource extends SyncSource {
   constructor(
     private readonly sourceType: string,
     private readonly options: SyncSourceOptions,
-    private readonly organization?: CfnResourceDataSync.AwsOrganizationsSourceProperty,
+    private readonly organization?: ssm.CfnResourceDataSync.AwsOrganizationsSourceProperty,
   ) {
     super();
   }
@@ -131,7 +129,7 @@ class RegionsSource extends SyncSource {
     const organizationalUnits = this.organization?.organizationalUnits;
     warnUnknownRegions(scope, regions, 'source regions');
     const region = Stack.of(scope).region;
-    if (this.organization && !Token.isUnresolved(region) && RegionInfo.get(region).isOptInRegion) {
+    if (this.organization && !Token.isUnresolved(region) && regionInfo.RegionInfo.get(region).isOptInRegion) {
       // User Guide: "You can't use a delegated administrator account to create a resource data sync in opt-in AWS Regions."
       Annotations.of(scope).addWarningV2(WARN_OPT_IN_DELEGATED,
         `${region} is an opt-in Region: only the AWS Organizations management account can create an organization-source resource data sync there, not a delegated administrator. Deploy this stack from the management account (or acknowledge this warning if it is the management account).`);

@@ -1,6 +1,4 @@
-import { Annotations, Arn, ArnFormat, Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
-import * as s3 from 'aws-cdk-lib/aws-s3';
-import { RegionInfo } from 'aws-cdk-lib/region-info';
+import { Annotations, Arn, ArnFormat, Duration, RemovalPolicy, Token, aws_s3 as s3, region_info as regionInfo } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 
 /*
@@ -100,7 +98,7 @@ let knownRegions: Set<string> | undefined;
 
 /** The Regions this aws-cdk-lib knows, read once (`RegionInfo.regions` builds the whole table on every call). */
 function knownRegionNames(): Set<string> {
-  knownRegions ??= new Set(RegionInfo.regions.map(r => r.name));
+  knownRegions ??= new Set(regionInfo.RegionInfo.regions.map(r => r.name));
   return knownRegions;
 }
 

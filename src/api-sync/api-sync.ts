@@ -1,9 +1,4 @@
-import { Annotations, ArnFormat, Aws, CustomResource, Duration, NestedStack, Stack, Token } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as logs from 'aws-cdk-lib/aws-logs';
-import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Annotations, ArnFormat, Aws, CustomResource, Duration, NestedStack, Stack, Token, aws_iam as iam, aws_kms as kms, aws_lambda as lambda, aws_logs as logs, aws_s3 as s3 } from 'aws-cdk-lib';
 import { Construct, IConstruct } from 'constructs';
 import { SyncDestinationConfig } from '../destination';
 import { newInlineFunction } from '../inline-function';

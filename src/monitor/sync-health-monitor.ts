@@ -1,13 +1,4 @@
-import { Aspects, Duration, Lazy, Stack, Token } from 'aws-cdk-lib';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
-import * as events from 'aws-cdk-lib/aws-events';
-import * as targets from 'aws-cdk-lib/aws-events-targets';
-import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as logs from 'aws-cdk-lib/aws-logs';
-import * as sns from 'aws-cdk-lib/aws-sns';
+import { Aspects, Duration, Lazy, Stack, Token, aws_cloudwatch as cloudwatch, aws_cloudwatch_actions as cwActions, aws_events as events, aws_events_targets as targets, aws_iam as iam, aws_kms as kms, aws_lambda as lambda, aws_logs as logs, aws_sns as sns } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { newInlineFunction } from '../inline-function';
 import { IResourceDataSync, ResourceDataSync } from '../resource-data-sync';

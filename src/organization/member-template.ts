@@ -1,8 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, BootstraplessSynthesizer, CfnParameter, Stack } from 'aws-cdk-lib';
-import * as ssm from 'aws-cdk-lib/aws-ssm';
+import { App, BootstraplessSynthesizer, CfnParameter, Stack, aws_ssm as ssm } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { SyncDestination } from '../destination';
 import { hash } from '../policies';

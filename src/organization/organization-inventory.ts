@@ -1,6 +1,4 @@
-import { Annotations, Names, Stack, Token } from 'aws-cdk-lib';
-import * as cloudformation from 'aws-cdk-lib/aws-cloudformation';
-import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Annotations, Names, Stack, Token, aws_cloudformation as cloudformation, aws_s3 as s3 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { MEMBER_PARAMETERS, synthesizeMemberTemplate } from './member-template';
 import { SyncDestination } from '../destination';

@@ -1,9 +1,4 @@
-import { Annotations, Duration, Fn, Lazy, Names, RemovalPolicy, Size, Stack, Token } from 'aws-cdk-lib';
-import { CfnNamedQuery, CfnWorkGroup } from 'aws-cdk-lib/aws-athena';
-import { CfnDatabase, CfnTable } from 'aws-cdk-lib/aws-glue';
-import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
-import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Annotations, Duration, Fn, Lazy, Names, RemovalPolicy, Size, Stack, Token, aws_athena as athena, aws_glue as glue, aws_iam as iam, aws_kms as kms, aws_s3 as s3 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { InventoryAccounts } from './inventory-accounts';
 import { allAccountsView, allAccountsViewColumns, allAccountsViewSql, filesTable, partitionedTable, TableOptions } from './inventory-table';
@@ -194,13 +189,13 @@ export class InventoryDatabase extends Construct {
   public readonly grants: InventoryQueryGrants;
 
   /** The Glue database (L1). */
-  public readonly database: CfnDatabase;
+  public readonly database: glue.CfnDatabase;
 
   /** The Athena work group (L1). */
-  public readonly workGroup: CfnWorkGroup;
+  public readonly workGroup: athena.CfnWorkGroup;
 
-  private readonly tables: Record<string, CfnTable> = {};
-  private readonly namedQueries: Record<string, CfnNamedQuery> = {};
+  private readonly tables: Record<string, glue.CfnTable> = {};
+  private readonly namedQueries: Record<string, athena.CfnNamedQuery> = {};
 
   constructor(scope: Construct, id: string, props: InventoryDatabaseProps = {}) {
     super(scope, id);
@@ -266,7 +261,7 @@ export class InventoryDatabase extends Construct {
     const cutoff = checkBytesScannedCutoff(props.bytesScannedCutoffPerQuery).length === 0
       ? props.bytesScannedCutoffPerQuery ?? DEFAULT_CUTOFF
       : DEFAULT_CUTOFF;
-    this.workGroup = new CfnWorkGroup(this, 'WorkGroup', {
+    this.workGroup = new athena.CfnWorkGroup(this, 'WorkGroup', {
       name: this.workGroupName,
       description: `Queries of the AWS Systems Manager Inventory in the Glue database ${this.databaseName}`,
       state: 'ENABLED',
@@ -286,7 +281,7 @@ export class InventoryDatabase extends Construct {
     });
     this.workGroupArn = stack.formatArn({ service: 'athena', resource: 'workgroup', resourceName: this.workGroupName });
 
-    this.database = new CfnDatabase(this, 'Database', {
+    this.database = new glue.CfnDatabase(this, 'Database', {
       catalogId: stack.account,
       databaseInput: {
         name: this.databaseName,
@@ -324,7 +319,7 @@ export class InventoryDatabase extends Construct {
       const tableNames = this.types.map(t => t.tableName);
       for (const query of NAMED_QUERIES) {
         if (!query.types.every(t => tableNames.includes(t.tableName))) continue;
-        const namedQuery = new CfnNamedQuery(this, `Query-${query.id}`, {
+        const namedQuery = new athena.CfnNamedQuery(this, `Query-${query.id}`, {
           name: `${this.databaseName}-${query.id}`,
           description: query.question,
           database: this.databaseName,
@@ -371,7 +366,7 @@ export class InventoryDatabase extends Construct {
    *
    * @param allAccounts the `_all` view of an organization rather than the partitioned table
    */
-  public tableFor(type: InventoryType, allAccounts?: boolean): CfnTable | undefined {
+  public tableFor(type: InventoryType, allAccounts?: boolean): glue.CfnTable | undefined {
     return this.tables[`${type.tableName}${allAccounts ? '_all' : ''}`];
   }
 
@@ -380,12 +375,12 @@ export class InventoryDatabase extends Construct {
    * `nodes-missing-patches`, `noncompliant-by-severity`, `nodes-not-reporting`,
    * `nodes-per-account-and-region`), if its tables are made.
    */
-  public namedQuery(id: string): CfnNamedQuery | undefined {
+  public namedQuery(id: string): athena.CfnNamedQuery | undefined {
     return this.namedQueries[id];
   }
 
-  private addTable(name: string, tableInput: CfnTable.TableInputProperty): CfnTable {
-    const table = new CfnTable(this, `Table-${name}`, {
+  private addTable(name: string, tableInput: glue.CfnTable.TableInputProperty): glue.CfnTable {
+    const table = new glue.CfnTable(this, `Table-${name}`, {
       catalogId: Stack.of(this).account,
       databaseName: this.databaseName,
       tableInput,

@@ -1,4 +1,4 @@
-import { CfnTable } from 'aws-cdk-lib/aws-glue';
+import { aws_glue as glue } from 'aws-cdk-lib';
 import { InventoryType } from './inventory-type';
 import { columnNameOf, RECORD_COLUMNS } from './query-validation';
 
@@ -32,7 +32,7 @@ export interface TableOptions {
 }
 
 /** The serde and columns shared by the partitioned table and the `_all` table of a type. */
-function storage(type: InventoryType, location: string): CfnTable.StorageDescriptorProperty {
+function storage(type: InventoryType, location: string): glue.CfnTable.StorageDescriptorProperty {
   const all = [...type.columns, ...RECORD_COLUMNS];
   const mappings: Record<string, string> = {};
   for (const column of all) {
@@ -58,7 +58,7 @@ function storage(type: InventoryType, location: string): CfnTable.StorageDescrip
 }
 
 /** The partitioned, projected table of a type. */
-export function partitionedTable(type: InventoryType, options: TableOptions): CfnTable.TableInputProperty {
+export function partitionedTable(type: InventoryType, options: TableOptions): glue.CfnTable.TableInputProperty {
   const location = `${options.root}${type.typeName}/`;
   const accounts = options.accounts.accounts;
   return {
@@ -96,7 +96,7 @@ export function filesTableName(type: InventoryType): string {
  * partitions, so Athena reads every file under the folder, subfolders included, the `test.json`
  * probe object too. It is the source of the type's `_all` view, which is what queries read.
  */
-export function filesTable(type: InventoryType, options: TableOptions): CfnTable.TableInputProperty {
+export function filesTable(type: InventoryType, options: TableOptions): glue.CfnTable.TableInputProperty {
   return {
     name: filesTableName(type),
     description: `Every file under ${type.typeName}/, the sync's test.json probe object included: the source of the view ${type.tableName}_all, which is the one to query`,
@@ -142,7 +142,7 @@ WHERE contains(split('${regions}', ','), region)`;
  *
  * @param definition the view's definition, as `toJsonString` gives it (a token when a value is)
  */
-export function allAccountsView(type: InventoryType, viewOriginalText: string): CfnTable.TableInputProperty {
+export function allAccountsView(type: InventoryType, viewOriginalText: string): glue.CfnTable.TableInputProperty {
   const all = [...type.columns, ...RECORD_COLUMNS];
   return {
     name: `${type.tableName}_all`,
