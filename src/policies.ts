@@ -301,6 +301,11 @@ export function estimatePolicySize(scope: IConstruct, document: unknown, referen
   // Far from the limit, the size is not worth resolving: an upper bound of this estimate decides.
   const bound = upperBound(scope, document, referenceSize);
   if (bound !== undefined && bound <= SIZE_BOUND_ENOUGH) return bound;
+  return resolvedPolicySize(scope, document, referenceSize);
+}
+
+/** `estimatePolicySize` from the resolved document, always. */
+export function resolvedPolicySize(scope: IConstruct, document: unknown, referenceSize = 80): number {
   const resolved = Stack.of(scope).resolve(document);
   const text = JSON.stringify(resolved, (_, value) => {
     if (value && typeof value === 'object' && !Array.isArray(value)) {
@@ -326,7 +331,7 @@ const SIZE_BOUND_ENOUGH = 10_240;
  * plus `referenceSize` per intrinsic in it. A list or number token, or a whole-value token, may stand
  * for anything that changes the document's shape: then there is no bound (undefined).
  */
-function upperBound(scope: IConstruct, document: unknown, referenceSize: number): number | undefined {
+export function upperBound(scope: IConstruct, document: unknown, referenceSize = 80): number | undefined {
   const json = document && typeof (document as { toJSON?: unknown }).toJSON === 'function' ? (document as { toJSON(): unknown }).toJSON() : document;
   let opaque = false;
   let extra = 0;

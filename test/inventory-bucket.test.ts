@@ -6,6 +6,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { newApp, newStack, synthErrors } from './util';
 import { DestinationEncryption, InventoryBucket, ResourceDataSync, SyncDestination } from '../src';
+import { resolvedPolicySize, upperBound } from '../src/policies';
 
 const ENV = { account: '111122223333', region: 'us-east-1' };
 const KEY_ARN = 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
@@ -261,6 +262,31 @@ describe('the policy size check sees values known only when resolved', () => {
       principals: [new iam.ArnPrincipal(Lazy.string({ produce: () => `arn:aws:iam::111122223333:role/${'x'.repeat(33_000)}` }))],
     }));
     expect(synthErrors(stack)).toMatch(/\[Stack\/Central\] the key policy would be about 3\d KB with \d+ writing accounts; the limit is 32 KB/);
+  });
+
+  test.each([
+    ['a zero-config sync', (stack: Stack) => new ResourceDataSync(stack, 'Sync')],
+    ['100 listed accounts', (stack: Stack) => new InventoryBucket(stack, 'Central', { sourceAccounts: accounts(100) })],
+    ['an organization, with a prefix', (stack: Stack) => new InventoryBucket(stack, 'Central', { organizationId: 'o-abc123defg', prefix: 'inv' })],
+    ['a user statement with a Lazy principal', (stack: Stack) => {
+      const central = new InventoryBucket(stack, 'Central');
+      central.bucket.addToResourcePolicy(new iam.PolicyStatement({
+        actions: ['s3:GetObject'],
+        resources: [central.bucket.arnForObjects('*')],
+        principals: [new iam.ArnPrincipal(Lazy.string({ produce: () => `arn:aws:iam::111122223333:role/${'x'.repeat(900)}` }))],
+      }));
+      return central;
+    }],
+  ])('%s: the size bound the check uses without resolving is never below the size of the resolved policy', (_, build) => {
+    const stack = newStack();
+    const destination: { bucket?: s3.IBucket; encryptionKey?: kms.IKey } = build(stack);
+    Template.fromStack(stack); // the statements are written when the app is synthesized
+    const documents = [(destination.bucket as s3.Bucket).policy!.document, (destination.encryptionKey!.node.defaultChild as kms.CfnKey).keyPolicy];
+    for (const document of documents) {
+      const bound = upperBound(stack, document);
+      expect(bound).toBeDefined();
+      expect(bound!).toBeGreaterThanOrEqual(resolvedPolicySize(stack, document));
+    }
   });
 
   test('a few accounts: no error (the bound decides without resolving)', () => {
