@@ -199,6 +199,15 @@ export class InventoryDatabase extends Construct {
   /** The Athena work group (L1). */
   public readonly workGroup: CfnWorkGroup;
 
+  /**
+   * The data the tables read, and whether a type is read through its `_all` view (an
+   * organization): for `InventoryHistory`. Undefined when the props were refused.
+   * @internal
+   */
+  public readonly _source?: {
+    readonly bucket: s3.IBucket; readonly prefix?: string; readonly encryptionKey?: kms.IKey; readonly organization: boolean;
+  };
+
   private readonly tables: Record<string, CfnTable> = {};
   private readonly namedQueries: Record<string, CfnNamedQuery> = {};
 
@@ -295,6 +304,7 @@ export class InventoryDatabase extends Construct {
     });
 
     const organization = accountsOf === 'organization';
+    if (destination && typesValid) this._source = { bucket: destination.bucket, prefix: destination.prefix, encryptionKey: destination.encryptionKey, organization };
     if (destination && typesValid) {
       const bucketName = destination.bucket.bucketName;
       const options: TableOptions = {

@@ -29,7 +29,7 @@ const ITEM = InventoryType.COMPLIANCE_ITEM;
  * InstanceStatus (or without an AWS:InstanceInformation record) is counted as live. Every query
  * shows the status, so stopped and connection-lost nodes are flagged, not hidden.
  */
-const LIVE = (n: string) => `coalesce(${n}.instancestatus, 'Active') <> 'Terminated'`;
+export const LIVE = (n: string) => `coalesce(${n}.instancestatus, 'Active') <> 'Terminated'`;
 
 export const NAMED_QUERIES: NamedQuerySpec[] = [
   {

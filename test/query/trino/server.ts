@@ -56,6 +56,8 @@ async function freePort(): Promise<number> {
 export interface QueryResult {
   readonly columns: string[];
   readonly rows: Record<string, unknown>[];
+  /** The bytes the query read from storage (Trino's `physicalInputBytes`, what Athena bills as scanned). */
+  readonly physicalInputBytes: number;
 }
 
 export class TrinoServer {
@@ -93,6 +95,9 @@ export class TrinoServer {
       'hive.ignore-absent-partitions=true',
       // Athena reads every object under a table's location, subfolders included (an _files table).
       'hive.recursive-directories=true',
+      // Athena's INSERT INTO writes into external tables (the history tables are EXTERNAL_TABLE);
+      // Trino's default refuses writes to a table it does not manage.
+      'hive.non-managed-table-writes-enabled=true',
       '',
     ].join('\n'));
     const java = path.join(javaHome(), 'bin', 'java');
@@ -156,15 +161,17 @@ export class TrinoServer {
     let response: any = await (await fetch(`${this.url}/v1/statement`, { method: 'POST', headers, body: sql })).json();
     let columns: string[] | undefined;
     const data: unknown[][] = [];
+    let physicalInputBytes = 0;
     for (;;) {
       if (response.error) throw new Error(`${response.error.errorName}: ${response.error.message}`);
+      physicalInputBytes = response.stats?.physicalInputBytes ?? physicalInputBytes;
       if (response.columns) columns = response.columns.map((c: any) => c.name);
       if (response.data) data.push(...response.data);
       if (!response.nextUri) break;
       response = await (await fetch(response.nextUri, { headers })).json();
     }
     const names = columns ?? [];
-    return { columns: names, rows: data.map(row => Object.fromEntries(names.map((n, i) => [n, row[i]]))) };
+    return { columns: names, rows: data.map(row => Object.fromEntries(names.map((n, i) => [n, row[i]]))), physicalInputBytes };
   }
 
   public stop(): void {
