@@ -1,3 +1,4 @@
+import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { ACCOUNT_A, ACCOUNT_B, PROBE } from '../query/sample-data';
@@ -61,10 +62,12 @@ export const INVENTORY: Record<string, DayNode[]> = {
 
 export const isLive = (n: DayNode) => n.status !== 'Terminated';
 
-/** A time of installation that differs per node and package (as real ones do), the same every day. */
+/**
+ * A time of installation of its own per node and package, the same every day: random within 300
+ * days (real ones cluster at image build time and compress better; this errs on the large side).
+ */
 function installedTime(id: string, name: string): string {
-  let h = 0;
-  for (const c of `${id}/${name}`) h = (h * 31 + c.charCodeAt(0)) >>> 0;
+  const h = createHash('md5').update(`${id}/${name}`).digest().readUInt32BE(0);
   return new Date(Date.UTC(2025, 0, 1) + (h % (300 * 86400)) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 

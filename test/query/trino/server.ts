@@ -98,6 +98,8 @@ export class TrinoServer {
       // Athena's INSERT INTO writes into external tables (the history tables are EXTERNAL_TABLE);
       // Trino's default refuses writes to a table it does not manage.
       'hive.non-managed-table-writes-enabled=true',
+      // What the history tables ask Athena for (parquet.compression=ZSTD), so that written sizes are Athena's.
+      'hive.compression-codec=ZSTD',
       '',
     ].join('\n'));
     const java = path.join(javaHome(), 'bin', 'java');
