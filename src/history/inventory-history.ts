@@ -264,7 +264,9 @@ export class InventoryHistory extends Construct {
   }
 
   /** Object actions under a key pattern, listing and location of the bucket, and the key's actions. */
-  private grantObjects(role: iam.IRole, bucket: s3.IBucket, pattern: string, actions: string[], key: kms.IKey | undefined, keyActions: string[]): void {
+  private grantObjects(
+    role: iam.IRole, bucket: s3.IBucket, pattern: string, actions: string[], key: kms.IKey | undefined, keyActions: string[],
+  ): void {
     role.addToPrincipalPolicy(new iam.PolicyStatement({ actions, resources: [bucket.arnForObjects(pattern)] }));
     role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket', 's3:GetBucketLocation'], resources: [bucket.bucketArn] }));
     if (key) key.grant(role, ...keyActions);

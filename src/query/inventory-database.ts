@@ -304,8 +304,8 @@ export class InventoryDatabase extends Construct {
     });
 
     const organization = accountsOf === 'organization';
-    if (destination && typesValid) this._source = { bucket: destination.bucket, prefix: destination.prefix, encryptionKey: destination.encryptionKey, organization };
     if (destination && typesValid) {
+      this._source = { bucket: destination.bucket, prefix: destination.prefix, encryptionKey: destination.encryptionKey, organization };
       const bucketName = destination.bucket.bucketName;
       const options: TableOptions = {
         root: `s3://${bucketName}/${destination.prefix ? `${destination.prefix}/` : ''}`,

@@ -83,18 +83,40 @@ export function writeDay(root: string, prefix: string | undefined, day: string, 
   };
   for (const node of nodes) {
     write('AWS:InstanceInformation', node, [{
-      AgentType: 'amazon-ssm-agent', AgentVersion: '3.3.40.0', ComputerName: node.id.replace('i-0', ''), InstanceId: node.id, IpAddress: '10.0.0.1',
-      PlatformName: node.platform === 'Windows' ? 'Microsoft Windows Server 2022 Datacenter' : 'Amazon Linux', PlatformType: node.platform,
-      PlatformVersion: '1', ResourceType: 'EC2Instance', AgentStatus: isLive(node) ? 'Active' : 'ConnectionLost', InstanceStatus: node.status,
+      AgentType: 'amazon-ssm-agent',
+      AgentVersion: '3.3.40.0',
+      ComputerName: node.id.replace('i-0', ''),
+      InstanceId: node.id,
+      IpAddress: '10.0.0.1',
+      PlatformName: node.platform === 'Windows' ? 'Microsoft Windows Server 2022 Datacenter' : 'Amazon Linux',
+      PlatformType: node.platform,
+      PlatformVersion: '1',
+      ResourceType: 'EC2Instance',
+      AgentStatus: isLive(node) ? 'Active' : 'ConnectionLost',
+      InstanceStatus: node.status,
     }]);
     write('AWS:Application', node, node.apps.map(([Name, Version]) => ({
-      Name, Version, Publisher: 'someone', ApplicationType: 'System Environment/Daemons', Architecture: 'x86_64', InstalledTime: installedTime(node.id, Name),
-      Summary: `The ${Name} package`, URL: `https://example.com/${Name}`,
+      Name,
+      Version,
+      Publisher: 'someone',
+      ApplicationType: 'System Environment/Daemons',
+      Architecture: 'x86_64',
+      InstalledTime: installedTime(node.id, Name),
+      Summary: `The ${Name} package`,
+      URL: `https://example.com/${Name}`,
     })));
     write('AWS:AWSComponent', node, [{ Name: 'amazon-ssm-agent', Version: '3.3.40.0', Publisher: 'Amazon Web Services', ApplicationType: 'AWS Component' }]);
     write('AWS:PatchSummary', node, [{
-      PatchGroup: '', BaselineId: 'pb-0123456789abcdef0', InstalledCount: '120', MissingCount: String(node.apps.length % 3), FailedCount: '0',
-      CriticalNonCompliantCount: '0', SecurityNonCompliantCount: '0', OtherNonCompliantCount: '0', OperationType: 'Scan', RebootOption: 'NoReboot',
+      PatchGroup: '',
+      BaselineId: 'pb-0123456789abcdef0',
+      InstalledCount: '120',
+      MissingCount: String(node.apps.length % 3),
+      FailedCount: '0',
+      CriticalNonCompliantCount: '0',
+      SecurityNonCompliantCount: '0',
+      OtherNonCompliantCount: '0',
+      OperationType: 'Scan',
+      RebootOption: 'NoReboot',
     }]);
     write('AWS:ComplianceItem', node, [{ ComplianceType: 'Patch', Status: 'COMPLIANT', Severity: 'LOW', Id: 'item-0', Title: 'item 0', ExecutionType: 'Command' }]);
     if (node.updates) {

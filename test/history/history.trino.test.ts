@@ -32,20 +32,23 @@ interface History {
   readonly folder: string;
 }
 
-function listed(): History {
+function listed(prefix?: string): History {
   const stack = new Stack(newApp(), 'Listed', { env: ENV });
   const destination = new InventoryBucket(stack, 'Destination', { prefix: PREFIX, sourceAccounts: [ACCOUNT_B] });
   new ResourceDataSync(stack, 'Inventory', { destination: SyncDestination.fromInventoryBucket(destination) });
   const database = new InventoryDatabase(stack, 'Query', { inventoryBucket: destination, databaseName: 'listed', regions: PROJECTED_REGIONS });
-  new InventoryHistory(stack, 'History', { database });
+  new InventoryHistory(stack, 'History', { database, prefix });
   return { name: 'listed', template: Template.fromStack(stack).toJSON(), folder: 'listed' };
 }
 
 function organization(): History {
   const stack = new Stack(newApp(), 'Organization', { env: ENV });
   const org = new OrganizationInventory(stack, 'Org', {
-    organizationId: 'o-a1b2c3d4e5', organizationalUnits: ['ou-ab12-cdef3456'], regions: PROJECTED_REGIONS,
-    bucketName: 'central-inventory-111122223333', prefix: PREFIX,
+    organizationId: 'o-a1b2c3d4e5',
+    organizationalUnits: ['ou-ab12-cdef3456'],
+    regions: PROJECTED_REGIONS,
+    bucketName: 'central-inventory-111122223333',
+    prefix: PREFIX,
   });
   const database = new InventoryDatabase(stack, 'Query', { inventoryBucket: org.destination, databaseName: 'organization' });
   const bucket = new s3.Bucket(stack, 'HistoryBucket', { enforceSSL: true, blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL });
@@ -57,7 +60,8 @@ const HISTORIES = [listed(), organization()];
 const ROOT = fs.mkdtempSync(path.join(os.tmpdir(), 'rds-history-'));
 
 /** Each schedule's StartQueryExecution request, as synthesized. */
-function requests(template: any): Array<{ QueryString: string; QueryExecutionContext: { Database: string }; WorkGroup: string; ClientRequestToken: string }> {
+interface StartQueryExecution { QueryString: string; QueryExecutionContext: { Database: string }; WorkGroup: string; ClientRequestToken: string }
+function requests(template: any): StartQueryExecution[] {
   return Object.values<any>(template.Resources).filter(r => r.Type === 'AWS::Scheduler::Schedule')
     .map(r => JSON.parse(resolve(r.Properties.Target.Input)));
 }
@@ -240,6 +244,27 @@ describe.each(HISTORIES.map(h => [h.name, h] as const))('%s', (_, history) => {
     expect(rows.map(r => [r.snapshot_date, r.missed])).toEqual(['2026-11-01', '2026-11-02', '2026-11-03', MISSED_DAY, '2026-11-05'].map(d => [d, d === MISSED_DAY]));
     expect(rows.find(r => r.snapshot_date === '2026-11-03')).toMatchObject({ tables: 6 });
   });
+});
+
+/*
+ * Day two: the history's prefix changed. CloudFormation updates the tables in place (the lifecycle
+ * harness shows it); the days already written keep their partitions, each with its location.
+ */
+test('a new prefix: the days written are still read where they are; the next day goes under the new prefix', async () => {
+  const before = HISTORIES[0];
+  const after = listed('history-v2');
+  const root = path.join(ROOT, before.folder);
+  const days = async () => (await trino.query(before.name, 'SELECT CAST(snapshot_date AS varchar) AS day, count(*) AS n FROM aws_application_history GROUP BY 1 ORDER BY 1')).rows;
+  const written = await days();
+  const oldFiles = folderBytes(path.join(root, 'inventory-history'));
+  registerTemplate(ROOT, after.template, after.folder, true);
+  writeDay(root, PREFIX, '2026-11-06', INVENTORY['2026-11-05']);
+  await snapshot(after, '2026-11-06');
+  expect(await days()).toEqual([...written, { day: '2026-11-06', n: INVENTORY['2026-11-05'].reduce((n, node) => n + node.apps.length, 0) }]);
+  expect(folderBytes(path.join(root, 'inventory-history'))).toBe(oldFiles);
+  expect(fs.readdirSync(path.join(root, 'history-v2', 'aws_application_history'))).toEqual(['snapshot_date=2026-11-06']);
+  // Back to the stack as it was, for the tests that follow.
+  registerTemplate(ROOT, before.template, before.folder, true);
 });
 
 /*

@@ -91,7 +91,9 @@ describe.each(Object.keys(CASES))('%s', name => {
     const roles = Object.values<any>(template.findResources('AWS::IAM::Role')).filter(r => /inventory snapshots/.test(r.Properties.Description ?? ''));
     expect(roles).toHaveLength(1);
     expect(roles[0].Properties.AssumeRolePolicyDocument.Statement).toEqual([{
-      Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'scheduler.amazonaws.com' },
+      Action: 'sts:AssumeRole',
+      Effect: 'Allow',
+      Principal: { Service: 'scheduler.amazonaws.com' },
       Condition: { StringEquals: { 'aws:SourceAccount': '111122223333', 'aws:SourceArn': 'arn:aws:scheduler:us-east-1:111122223333:schedule-group/default' } },
     }]);
     const statements = Object.values<any>(template.findResources('AWS::IAM::Policy'))
