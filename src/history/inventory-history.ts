@@ -11,7 +11,7 @@ import { HISTORY_QUERIES, snapshotDaysQuery } from './history-queries';
 import { historyTable, historyTableName, SCHEDULED_TIME, snapshotSql } from './history-table';
 import { InventoryDatabase } from '../query/inventory-database';
 import { InventoryType } from '../query/inventory-type';
-import { fromAllAccountsView, fromPartitionedTable } from '../query/named-queries';
+import { addNamedQuery, fromAllAccountsView, fromPartitionedTable } from '../query/named-queries';
 import { checkTypes } from '../query/query-validation';
 import { checkPrefix, checkWholeDays } from '../validation';
 
@@ -276,14 +276,8 @@ export class InventoryHistory extends Construct {
     const kept = this.types.map(t => t.tableName);
     const database = this.database;
     for (const query of [...HISTORY_QUERIES, snapshotDaysQuery(this.types)]) {
-      if (!query.types.every(t => kept.includes(t.tableName))) continue;
-      const namedQuery = new CfnNamedQuery(this, `Query-${query.id}`, {
-        name: `${database.databaseName}-${query.id}`,
-        description: query.question,
-        database: database.databaseName,
-        workGroup: database.workGroup.ref,
-        queryString: query.sql(t => t.tableName),
-      });
+      const namedQuery = addNamedQuery(this, query, { name: database.databaseName, workGroup: database.workGroup.ref }, kept, t => t.tableName);
+      if (!namedQuery) continue;
       for (const type of query.types) namedQuery.node.addDependency(this.tables[type.tableName]);
       this.namedQueries[query.id] = namedQuery;
     }

@@ -8,7 +8,7 @@ import { Construct } from 'constructs';
 import { InventoryAccounts } from './inventory-accounts';
 import { allAccountsView, allAccountsViewColumns, allAccountsViewSql, filesTable, partitionedTable, TableOptions } from './inventory-table';
 import { InventoryType } from './inventory-type';
-import { fromAllAccountsView, fromPartitionedTable, NAMED_QUERIES } from './named-queries';
+import { addNamedQuery, fromAllAccountsView, fromPartitionedTable, NAMED_QUERIES } from './named-queries';
 import { InventoryQueryGrants } from './query-grants';
 import { checkBytesScannedCutoff, checkDatabaseName, checkTypes, checkWorkGroupName } from './query-validation';
 import { defaultRegions } from './regions';
@@ -333,14 +333,8 @@ export class InventoryDatabase extends Construct {
       const from = organization ? fromAllAccountsView : fromPartitionedTable;
       const tableNames = this.types.map(t => t.tableName);
       for (const query of NAMED_QUERIES) {
-        if (!query.types.every(t => tableNames.includes(t.tableName))) continue;
-        const namedQuery = new CfnNamedQuery(this, `Query-${query.id}`, {
-          name: `${this.databaseName}-${query.id}`,
-          description: query.question,
-          database: this.databaseName,
-          workGroup: this.workGroup.ref,
-          queryString: query.sql(from),
-        });
+        const namedQuery = addNamedQuery(this, query, { name: this.databaseName, workGroup: this.workGroup.ref }, tableNames, from);
+        if (!namedQuery) continue;
         namedQuery.node.addDependency(this.database);
         this.namedQueries[query.id] = namedQuery;
       }

@@ -1,3 +1,5 @@
+import { CfnNamedQuery } from 'aws-cdk-lib/aws-athena';
+import { Construct } from 'constructs';
 import { InventoryType } from './inventory-type';
 
 /*
@@ -114,4 +116,20 @@ export function fromPartitionedTable(type: InventoryType): string {
  */
 export function fromAllAccountsView(type: InventoryType): string {
   return `${type.tableName}_all`;
+}
+
+/**
+ * The named query of `query` in a database's work group (`<database>-<id>`), or none when a table it
+ * reads is not made (`tableNames`).
+ */
+export function addNamedQuery(scope: Construct, query: NamedQuerySpec, database: { readonly name: string; readonly workGroup: string },
+  tableNames: string[], from: (type: InventoryType) => string): CfnNamedQuery | undefined {
+  if (!query.types.every(t => tableNames.includes(t.tableName))) return undefined;
+  return new CfnNamedQuery(scope, `Query-${query.id}`, {
+    name: `${database.name}-${query.id}`,
+    description: query.question,
+    database: database.name,
+    workGroup: database.workGroup,
+    queryString: query.sql(from),
+  });
 }

@@ -87,10 +87,9 @@ function namedQuery(history: History, id: string): string {
   return query.Properties.QueryString;
 }
 
-const literal = (v: string) => `'${v.replace(/'/g, "''")}'`;
 async function runNamed(history: History, id: string, parameters: string[] = []) {
   const sql = namedQuery(history, id);
-  return trino.query(history.name, parameters.length === 0 ? sql : `EXECUTE IMMEDIATE ${literal(sql)} USING ${parameters.map(literal).join(', ')}`);
+  return trino.execute(history.name, sql, parameters);
 }
 
 /** Bytes of the files under a folder. */

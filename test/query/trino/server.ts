@@ -60,6 +60,11 @@ export interface QueryResult {
   readonly physicalInputBytes: number;
 }
 
+/** A SQL literal: a number as it is, text quoted. */
+export function sqlLiteral(value: string | number): string {
+  return typeof value === 'number' ? String(value) : `'${value.replace(/'/g, "''")}'`;
+}
+
 export class TrinoServer {
   /** Starts the server over `dataRoot` (the folder that `local:///` names): the file metastore is `<dataRoot>/metastore`. */
   public static async start(dataRoot: string): Promise<TrinoServer> {
@@ -156,6 +161,14 @@ export class TrinoServer {
         await new Promise(r => setTimeout(r, 500));
       }
     }
+  }
+
+  /**
+   * Runs a statement with execution parameters, as Athena runs a named query with them (`?` in the
+   * SQL; EXECUTE IMMEDIATE ... USING), text as a quoted literal.
+   */
+  public async execute(schema: string, sql: string, parameters: Array<string | number> = []): Promise<QueryResult> {
+    return this.query(schema, parameters.length === 0 ? sql : `EXECUTE IMMEDIATE ${sqlLiteral(sql)} USING ${parameters.map(sqlLiteral).join(', ')}`);
   }
 
   private async queryOnce(schema: string, sql: string): Promise<QueryResult> {
