@@ -129,16 +129,21 @@ test('cfn-lint finds nothing in the templates', () => {
 });
 
 /*
- * cdk-nag AwsSolutions: the history adds no finding of its own beyond IAM5 on the snapshot role
- * (objects under the prefixes it reads and writes, and the analyst's grants), kept in the snapshot.
+ * cdk-nag AwsSolutions: nothing but S1 (no access logs, acknowledged) and IAM5, whose findings are
+ * the objects under the prefixes the snapshot role reads and writes (`<bucket>/*`,
+ * `<bucket>/<prefix>/*`, `<results>/*`) and, where an analyst is granted, aws-cdk-lib's read
+ * action groups; kept in the snapshot, so that a new one shows.
  */
-testWithNag.each(Object.keys(CASES))('cdk-nag: %s adds nothing beyond S1 (acknowledged) and IAM5', name => {
+testWithNag.each(Object.keys(CASES))('cdk-nag: %s adds nothing beyond S1 (acknowledged) and IAM5 on objects', name => {
   const { stack } = CASES[name]();
   const reason = 'No server access logs bucket was given: access logs need a second bucket that the user chooses.';
   for (const bucket of stack.node.findAll().filter(c => c instanceof s3.Bucket)) Validations.of(bucket).acknowledge({ id: 'AwsSolutions-S1', reason });
-  const left = new AwsSolutionsChecks().validateScope(stack).violations.flatMap(v => v.violatingResources.map(r => `${v.ruleName} ${r.locations?.[0] ?? ''}`));
+  const left = new AwsSolutionsChecks().validateScope(stack).violations.flatMap(v => v.violatingResources.map(() => v.ruleName));
   expect(left.filter(f => !f.startsWith('AwsSolutions-IAM5'))).toEqual([]);
-  expect(left.filter(f => f.includes('/History/'))).toMatchSnapshot();
+  const analyst = (f: string) => f.includes('Action::');
+  expect(left.filter(f => !analyst(f)).every(f => /^AwsSolutions-IAM5\[Resource::.*\/\*\]$/.test(f))).toBe(true);
+  expect(left.filter(f => !analyst(f)).length).toBeGreaterThan(0);
+  expect(left).toMatchSnapshot();
 });
 
 describe('choices', () => {
