@@ -28,10 +28,13 @@ function build(c: HistoryCase) {
     const stack = stackIn(app);
     const bucket = new InventoryBucket(stack, 'Central', { prefix: 'inventory' });
     new ResourceDataSync(stack, 'Sync', { destination: SyncDestination.fromInventoryBucket(bucket) });
-    const database = new InventoryDatabase(stack, 'Query', { inventoryBucket: bucket, regions: ['us-east-1'] });
+    // Few types: every kind of resource of the history, at half the deploy simulation's cost.
+    const database = new InventoryDatabase(stack, 'Query', {
+      inventoryBucket: bucket, regions: ['us-east-1'], types: [InventoryType.INSTANCE_INFORMATION, InventoryType.APPLICATION, InventoryType.TAG],
+    });
     new InventoryHistory(stack, 'History', {
       database,
-      types: c.types === 'more' ? [...InventoryHistory.defaultTypes(), InventoryType.TAG] : undefined,
+      types: [InventoryType.INSTANCE_INFORMATION, InventoryType.APPLICATION, ...(c.types === 'more' ? [InventoryType.TAG] : [])],
       schedule: c.schedule === 'weekly' ? scheduler.ScheduleExpression.cron({ minute: '0', hour: '1', weekDay: 'SUN' }) : undefined,
       retention: c.retention === undefined ? undefined : Duration.days(c.retention),
       prefix: c.prefix,
