@@ -8,6 +8,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { InventoryDatabase, OrganizationInventory, ResourceDataSync, SyncDestination, SyncHealthMonitor, SyncSource } from '../lib';
+import { InventoryHistory } from '../lib';
 
 /** 1. Inventory to a new encrypted bucket: zero configuration, plus a reader role. */
 export class InventoryStack extends Stack {
@@ -103,7 +104,9 @@ export class OrganizationInventoryStack extends Stack {
       bucketName: 'org-inventory-333333333333-us-east-1',
       prefix: 'inventory',
     });
-    new InventoryDatabase(this, 'Query', { inventoryBucket: organization.destination });
+    const query = new InventoryDatabase(this, 'Query', { inventoryBucket: organization.destination });
+    // History: daily snapshots of the inventory and the change queries over them.
+    new InventoryHistory(this, 'History', { database: query });
     const opsData = new ResourceDataSync(this, 'OpsData', {
       source: SyncSource.entireOrganization({ regions: ['us-east-1', 'eu-west-1'], enableAllOpsDataSources: true }),
     });

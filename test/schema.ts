@@ -72,8 +72,12 @@ export function schemaErrors(template: any, type: string = TYPE): string[] {
   const errors: string[] = [];
   for (const [id, resource] of Object.entries<any>(template.Resources ?? {})) {
     if (resource.Type !== type) continue;
-    if (!validate(substitute(resource.Properties ?? {}, schema, schema))) {
-      errors.push(...(validate.errors ?? []).map(e => `${id}${e.instancePath} ${e.message}`));
+    const properties = substitute(resource.Properties ?? {}, schema, schema);
+    if (!validate(properties)) {
+      // An intrinsic (an ARN from Fn::GetAtt, say) cannot be held to a pattern: only its type is checked.
+      const at = (pointer: string) => pointer.split('/').slice(1).reduce((v: any, k) => v?.[k.replace(/~1/g, '/').replace(/~0/g, '~')], properties);
+      errors.push(...(validate.errors ?? []).filter(e => !(e.keyword === 'pattern' && at(e.instancePath) === INTRINSIC))
+        .map(e => `${id}${e.instancePath} ${e.message}`));
     }
   }
   return errors;

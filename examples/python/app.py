@@ -13,6 +13,7 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
+from cdk_ssm_resource_data_sync import InventoryHistory
 from cdk_ssm_resource_data_sync import (
     InventoryDatabase, OrganizationInventory, ResourceDataSync, SyncDestination, SyncHealthMonitor, SyncSource,
 )
@@ -110,7 +111,9 @@ class OrganizationInventoryStack(cdk.Stack):
             bucket_name="org-inventory-333333333333-us-east-1",
             prefix="inventory",
         )
-        InventoryDatabase(self, "Query", inventory_bucket=organization.destination)
+        query = InventoryDatabase(self, "Query", inventory_bucket=organization.destination)
+        # History: daily snapshots of the inventory and the change queries over them.
+        InventoryHistory(self, "History", database=query)
         ops_data = ResourceDataSync(
             self, "OpsData",
             source=SyncSource.entire_organization(regions=["us-east-1", "eu-west-1"], enable_all_ops_data_sources=True),

@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { InventoryAccounts } from './inventory-accounts';
 import { allAccountsView, allAccountsViewColumns, allAccountsViewSql, filesTable, partitionedTable, TableOptions } from './inventory-table';
 import { InventoryType } from './inventory-type';
-import { fromAllAccountsView, fromPartitionedTable, NAMED_QUERIES } from './named-queries';
+import { addNamedQuery, fromAllAccountsView, fromPartitionedTable, NAMED_QUERIES } from './named-queries';
 import { InventoryQueryGrants } from './query-grants';
 import { checkBytesScannedCutoff, checkDatabaseName, checkTypes, checkWorkGroupName } from './query-validation';
 import { defaultRegions } from './regions';
@@ -194,6 +194,15 @@ export class InventoryDatabase extends Construct {
   /** The Athena work group (L1). */
   public readonly workGroup: athena.CfnWorkGroup;
 
+  /**
+   * The data the tables read, and whether a type is read through its `_all` view (an
+   * organization): for `InventoryHistory`. Undefined when the props were refused.
+   * @internal
+   */
+  public readonly _source?: {
+    readonly bucket: s3.IBucket; readonly prefix?: string; readonly encryptionKey?: kms.IKey; readonly organization: boolean;
+  };
+
   private readonly tables: Record<string, glue.CfnTable> = {};
   private readonly namedQueries: Record<string, athena.CfnNamedQuery> = {};
 
@@ -291,6 +300,7 @@ export class InventoryDatabase extends Construct {
 
     const organization = accountsOf === 'organization';
     if (destination && typesValid) {
+      this._source = { bucket: destination.bucket, prefix: destination.prefix, encryptionKey: destination.encryptionKey, organization };
       const bucketName = destination.bucket.bucketName;
       const options: TableOptions = {
         root: `s3://${bucketName}/${destination.prefix ? `${destination.prefix}/` : ''}`,
@@ -318,14 +328,8 @@ export class InventoryDatabase extends Construct {
       const from = organization ? fromAllAccountsView : fromPartitionedTable;
       const tableNames = this.types.map(t => t.tableName);
       for (const query of NAMED_QUERIES) {
-        if (!query.types.every(t => tableNames.includes(t.tableName))) continue;
-        const namedQuery = new athena.CfnNamedQuery(this, `Query-${query.id}`, {
-          name: `${this.databaseName}-${query.id}`,
-          description: query.question,
-          database: this.databaseName,
-          workGroup: this.workGroup.ref,
-          queryString: query.sql(from),
-        });
+        const namedQuery = addNamedQuery(this, query, { name: this.databaseName, workGroup: this.workGroup.ref }, tableNames, from);
+        if (!namedQuery) continue;
         namedQuery.node.addDependency(this.database);
         this.namedQueries[query.id] = namedQuery;
       }

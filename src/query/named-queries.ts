@@ -1,3 +1,5 @@
+import { aws_athena as athena } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
 import { InventoryType } from './inventory-type';
 
 /*
@@ -29,7 +31,7 @@ const ITEM = InventoryType.COMPLIANCE_ITEM;
  * InstanceStatus (or without an AWS:InstanceInformation record) is counted as live. Every query
  * shows the status, so stopped and connection-lost nodes are flagged, not hidden.
  */
-const LIVE = (n: string) => `coalesce(${n}.instancestatus, 'Active') <> 'Terminated'`;
+export const LIVE = (n: string) => `coalesce(${n}.instancestatus, 'Active') <> 'Terminated'`;
 
 export const NAMED_QUERIES: NamedQuerySpec[] = [
   {
@@ -114,4 +116,20 @@ export function fromPartitionedTable(type: InventoryType): string {
  */
 export function fromAllAccountsView(type: InventoryType): string {
   return `${type.tableName}_all`;
+}
+
+/**
+ * The named query of `query` in a database's work group (`<database>-<id>`), or none when a table it
+ * reads is not made (`tableNames`).
+ */
+export function addNamedQuery(scope: Construct, query: NamedQuerySpec, database: { readonly name: string; readonly workGroup: string },
+  tableNames: string[], from: (type: InventoryType) => string): athena.CfnNamedQuery | undefined {
+  if (!query.types.every(t => tableNames.includes(t.tableName))) return undefined;
+  return new athena.CfnNamedQuery(scope, `Query-${query.id}`, {
+    name: `${database.name}-${query.id}`,
+    description: query.question,
+    database: database.name,
+    workGroup: database.workGroup,
+    queryString: query.sql(from),
+  });
 }

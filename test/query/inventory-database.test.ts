@@ -1,6 +1,3 @@
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
 import { Size, Stack, Validations } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -10,7 +7,7 @@ import {
   InventoryAccounts, InventoryBucket, InventoryColumnType, InventoryDatabase, InventoryType, OrganizationInventory, ResourceDataSync,
   SyncDestination, SyncSource,
 } from '../../src';
-import { cfnLint } from '../cfn-lint';
+import { cfnLintTemplates } from '../cfn-lint';
 import { schemaErrors } from '../schema';
 import { newApp, synthErrors, testWithNag } from '../util';
 
@@ -211,13 +208,7 @@ test('grantQuery: Athena on the work group, Glue reads, data read, results read/
 });
 
 test('cfn-lint finds nothing in the three templates', () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rds-query-lint-'));
-  const files = Object.entries(templates).map(([name, template]) => {
-    const file = path.join(dir, `${name.replace(/\W+/g, '-')}.json`);
-    fs.writeFileSync(file, JSON.stringify(template.toJSON()));
-    return file;
-  });
-  const { status, output } = cfnLint(files);
+  const { status, output } = cfnLintTemplates(templates);
   expect(output).toBe('');
   expect(status).toBe(0);
 });

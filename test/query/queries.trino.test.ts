@@ -8,7 +8,7 @@ import {
   ACCOUNT_A, ACCOUNT_B, ACCOUNT_C, isLive, NODES, PROJECTED_REGIONS, SampleFile, SampleNode, writeSampleData,
 } from './sample-data';
 import { registerTemplate } from './trino/catalog';
-import { TrinoServer } from './trino/server';
+import { sqlLiteral, TrinoServer } from './trino/server';
 import {
   InventoryBucket, InventoryColumnType, InventoryDatabase, InventoryType, OrganizationInventory, ResourceDataSync, SyncDestination,
 } from '../../src';
@@ -101,14 +101,11 @@ afterAll(() => {
   console.log(figures.join('\n'));
 });
 
-const literal = (v: string | number) => (typeof v === 'number' ? String(v) : `'${v.replace(/'/g, "''")}'`);
-
 /** Runs a named query with its execution parameters, as Athena does (EXECUTE ... USING). */
 async function runNamed(database: Database, id: string, parameters: Array<string | number> = []): Promise<Record<string, any>[]> {
   const query = namedQueries(database.template)[id];
   expect(query.database).toBe(database.name);
-  const sql = parameters.length === 0 ? query.sql : `EXECUTE IMMEDIATE ${literal(query.sql)} USING ${parameters.map(literal).join(', ')}`;
-  return (await trino.query(database.name, sql)).rows;
+  return (await trino.execute(database.name, query.sql, parameters)).rows;
 }
 
 /** How many files a query reads: the splits of its table scans (one per file of this size). */
@@ -271,7 +268,7 @@ describe.each(DATABASES.map(d => [d.name, d] as const))('%s', (_, database) => {
     }
     for (const [id, parameters] of [['managed-nodes', []], ['nodes-with-application', ['nginx%', '%']], ['nodes-missing-patches', []]] as const) {
       let sql = namedQueries(database.template)[id].sql;
-      for (const p of parameters) sql = sql.replace('?', literal(p));
+      for (const p of parameters) sql = sql.replace('?', sqlLiteral(p));
       await figure(sql);
     }
   });

@@ -32,15 +32,16 @@ const columns = (list: any[] | undefined) => (list ?? []).map(c => ({ name: c.Na
 
 /**
  * Writes every database and table of `template` into the file metastore under `dataRoot`, with
- * every bucket read from `dataRoot/<folder>`. Returns the database names.
+ * every bucket read from `dataRoot/<folder>`. Returns the database names. `update`: as
+ * CloudFormation updates a deployed stack (UpdateTable): the partitions already registered stay.
  */
-export function registerTemplate(dataRoot: string, template: any, folder: string): string[] {
+export function registerTemplate(dataRoot: string, template: any, folder: string, update = false): string[] {
   const metastore = path.join(dataRoot, 'metastore');
   const resources = Object.values<any>(template.Resources);
   const databases: string[] = [];
   for (const db of resources.filter(r => r.Type === 'AWS::Glue::Database')) {
     const name = resolve(db.Properties.DatabaseInput.Name);
-    fs.rmSync(path.join(metastore, name), { recursive: true, force: true });
+    if (!update) fs.rmSync(path.join(metastore, name), { recursive: true, force: true });
     fs.mkdirSync(path.join(metastore, name), { recursive: true });
     fs.writeFileSync(path.join(metastore, `.${name}.trinoSchema`), JSON.stringify({
       writerVersion: TRINO_VERSION, ownerName: 'test', ownerType: 'USER', parameters: {},

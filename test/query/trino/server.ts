@@ -56,6 +56,13 @@ async function freePort(): Promise<number> {
 export interface QueryResult {
   readonly columns: string[];
   readonly rows: Record<string, unknown>[];
+  /** The bytes the query read from storage (Trino's `physicalInputBytes`, what Athena bills as scanned). */
+  readonly physicalInputBytes: number;
+}
+
+/** A SQL literal: a number as it is, text quoted. */
+export function sqlLiteral(value: string | number): string {
+  return typeof value === 'number' ? String(value) : `'${value.replace(/'/g, "''")}'`;
 }
 
 export class TrinoServer {
@@ -93,6 +100,11 @@ export class TrinoServer {
       'hive.ignore-absent-partitions=true',
       // Athena reads every object under a table's location, subfolders included (an _files table).
       'hive.recursive-directories=true',
+      // Athena's INSERT INTO writes into external tables (the history tables are EXTERNAL_TABLE);
+      // Trino's default refuses writes to a table it does not manage.
+      'hive.non-managed-table-writes-enabled=true',
+      // What the history tables ask Athena for (parquet.compression=ZSTD), so that written sizes are Athena's.
+      'hive.compression-codec=ZSTD',
       '',
     ].join('\n'));
     const java = path.join(javaHome(), 'bin', 'java');
@@ -151,20 +163,30 @@ export class TrinoServer {
     }
   }
 
+  /**
+   * Runs a statement with execution parameters, as Athena runs a named query with them (`?` in the
+   * SQL; EXECUTE IMMEDIATE ... USING), text as a quoted literal.
+   */
+  public async execute(schema: string, sql: string, parameters: Array<string | number> = []): Promise<QueryResult> {
+    return this.query(schema, parameters.length === 0 ? sql : `EXECUTE IMMEDIATE ${sqlLiteral(sql)} USING ${parameters.map(sqlLiteral).join(', ')}`);
+  }
+
   private async queryOnce(schema: string, sql: string): Promise<QueryResult> {
     const headers = { 'X-Trino-User': 'test', 'X-Trino-Catalog': CATALOG, 'X-Trino-Schema': schema };
     let response: any = await (await fetch(`${this.url}/v1/statement`, { method: 'POST', headers, body: sql })).json();
     let columns: string[] | undefined;
     const data: unknown[][] = [];
+    let physicalInputBytes = 0;
     for (;;) {
       if (response.error) throw new Error(`${response.error.errorName}: ${response.error.message}`);
+      physicalInputBytes = response.stats?.physicalInputBytes ?? physicalInputBytes;
       if (response.columns) columns = response.columns.map((c: any) => c.name);
       if (response.data) data.push(...response.data);
       if (!response.nextUri) break;
       response = await (await fetch(response.nextUri, { headers })).json();
     }
     const names = columns ?? [];
-    return { columns: names, rows: data.map(row => Object.fromEntries(names.map((n, i) => [n, row[i]]))) };
+    return { columns: names, rows: data.map(row => Object.fromEntries(names.map((n, i) => [n, row[i]]))), physicalInputBytes };
   }
 
   public stop(): void {

@@ -3,6 +3,8 @@ package io.github.cdkssm.examples;
 import io.github.cdkssm.resourcedatasync.BucketDestinationOptions;
 import io.github.cdkssm.resourcedatasync.InventoryDatabase;
 import io.github.cdkssm.resourcedatasync.InventoryDatabaseProps;
+import io.github.cdkssm.resourcedatasync.InventoryHistory;
+import io.github.cdkssm.resourcedatasync.InventoryHistoryProps;
 import io.github.cdkssm.resourcedatasync.OrganizationInventory;
 import io.github.cdkssm.resourcedatasync.OrganizationInventoryProps;
 import io.github.cdkssm.resourcedatasync.SyncHealthMonitor;
@@ -129,7 +131,9 @@ public final class ExampleApp {
           .bucketName("org-inventory-333333333333-us-east-1")
           .prefix("inventory")
           .build());
-      new InventoryDatabase(this, "Query", InventoryDatabaseProps.builder().inventoryBucket(organization.getDestination()).build());
+      InventoryDatabase query = new InventoryDatabase(this, "Query", InventoryDatabaseProps.builder().inventoryBucket(organization.getDestination()).build());
+      // History: daily snapshots of the inventory and the change queries over them.
+      new InventoryHistory(this, "History", InventoryHistoryProps.builder().database(query).build());
       ResourceDataSync opsData = ResourceDataSync.Builder.create(this, "OpsData")
           .source(SyncSource.entireOrganization(SyncSourceOptions.builder()
               .regions(List.of("us-east-1", "eu-west-1"))
