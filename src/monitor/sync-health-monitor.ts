@@ -11,7 +11,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { newInlineFunction } from '../inline-function';
 import { IResourceDataSync, ResourceDataSync } from '../resource-data-sync';
-import { checkSyncName } from '../validation';
+import { checkMetricNamespace, checkScheduleAndStaleness, checkSyncName, validSchedule } from '../validation';
 
 /** The default CloudWatch namespace of the monitor's metrics. */
 const DEFAULT_NAMESPACE = 'ResourceDataSync';
@@ -282,25 +282,8 @@ function sameEnvironment(a: { account: string; region: string }, b: { account: s
   return !differs(a.account, b.account) && !differs(a.region, b.region);
 }
 
-function validSchedule(schedule: Duration): boolean {
-  if (schedule.isUnresolved()) return true;
-  const minutes = schedule.toSeconds() / 60;
-  return Number.isInteger(minutes) && minutes >= 1 && minutes <= 1440;
-}
-
 function monitorProblems(schedule: Duration, staleAfter: Duration, namespace: string, syncNames: string[]): string[] {
-  const problems: string[] = [];
-  {
-    if (!validSchedule(schedule)) {
-      problems.push(`schedule is ${schedule.toHumanString()}; it must be whole minutes from 1 minute to 1 day (it is the period of the alarms too). Use for example Duration.hours(1).`);
-    }
-  }
-  if (!staleAfter.isUnresolved() && !schedule.isUnresolved() && staleAfter.toSeconds() <= schedule.toSeconds()) {
-    problems.push(`staleAfter (${staleAfter.toHumanString()}) is not longer than schedule (${schedule.toHumanString()}); a sync would be stale between two readings. Make staleAfter longer, for example Duration.hours(48).`);
-  }
-  if (!Token.isUnresolved(namespace) && (namespace.length < 1 || namespace.length > 255 || namespace.startsWith('AWS/') || !/^[\x20-\x7e]+$/.test(namespace) || namespace.includes(':'))) {
-    problems.push(`namespace ${JSON.stringify(namespace)} is not a custom CloudWatch namespace: 1 to 255 printable ASCII characters, no ":", not starting with "AWS/". Leave it out for "${DEFAULT_NAMESPACE}".`);
-  }
+  const problems: string[] = [...checkScheduleAndStaleness(schedule, staleAfter, 'a sync'), ...checkMetricNamespace(namespace, DEFAULT_NAMESPACE)];
   syncNames.forEach(name => problems.push(...checkSyncName(name).map(p => `syncs: ${p}`)));
   return problems;
 }
