@@ -129,6 +129,7 @@ export class SyncHealthMonitor extends Construct {
 
   private readonly period: Duration;
   private watched: IResourceDataSync[];
+  private readonly fn: lambda.Function;
 
   constructor(scope: Construct, id: string, props: SyncHealthMonitorProps = {}) {
     super(scope, id);
@@ -172,6 +173,7 @@ export class SyncHealthMonitor extends Construct {
       },
     });
     this.handler = fn;
+    this.fn = fn;
     new events.Rule(this, 'Schedule', {
       description: 'Reads the status of resource data syncs',
       schedule: events.Schedule.rate(this.period),
@@ -207,6 +209,23 @@ export class SyncHealthMonitor extends Construct {
         alarm.addOkAction(new cwActions.SnsAction(props.alarmTopic));
       }
     }
+  }
+
+  /**
+   * Also write every sync of the account and Region (watched or not: the sync slots in use, by
+   * name) as JSON lines to `key` in a central bucket, encrypted by the bucket's default (a KMS key,
+   * if `kmsKeyArn`). For the member template of an `OrganizationInventory`.
+   *
+   * @internal
+   */
+  public _reportTo(report: { bucketName: string; region: string; key: string; account: string; kmsKeyArn?: string }): void {
+    const stack = Stack.of(this);
+    this.fn.addEnvironment('REPORT', stack.toJsonString({ bucket: report.bucketName, region: report.region, key: report.key, account: report.account }));
+    this.fn.addToRolePolicy(new iam.PolicyStatement({
+      actions: ['s3:PutObject'],
+      resources: [stack.formatArn({ service: 's3', region: '', account: '', resource: report.bucketName, resourceName: report.key })],
+    }));
+    if (report.kmsKeyArn !== undefined) this.fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['kms:GenerateDataKey'], resources: [report.kmsKeyArn] }));
   }
 
   /**

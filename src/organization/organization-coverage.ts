@@ -156,6 +156,14 @@ export class OrganizationCoverage extends Construct {
    */
   public readonly reportTable?: CfnTable;
 
+  /**
+   * The Glue table `sync_slots` of the members' sync health reports (the inventory's
+   * `memberSyncHealth`): one row per sync of each account and Region, with the number in use.
+   *
+   * @default - none without `database` or without the inventory's `memberSyncHealth`
+   */
+  public readonly syncSlotsTable?: CfnTable;
+
   private readonly period: Duration;
 
   constructor(scope: Construct, id: string, props: OrganizationCoverageProps) {
@@ -279,24 +287,34 @@ export class OrganizationCoverage extends Construct {
     }
 
     if (props.database) {
-      this.reportTable = new CfnTable(this, 'ReportTable', {
-        catalogId: stack.account,
-        databaseName: props.database.databaseName,
-        tableInput: {
-          name: 'coverage',
-          description: 'The organization coverage census: one row per account and Region (OrganizationCoverage)',
-          tableType: 'EXTERNAL_TABLE',
-          parameters: { classification: 'json' },
-          storageDescriptor: {
-            location: `s3://${destination.bucket.bucketName}/${prefix}coverage/`,
-            inputFormat: 'org.apache.hadoop.mapred.TextInputFormat',
-            outputFormat: 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat',
-            serdeInfo: { serializationLibrary: 'org.openx.data.jsonserde.JsonSerDe' },
-            columns: REPORT_COLUMNS.map(([name, type]) => ({ name, type })),
+      const database = props.database;
+      const table = (tableId: string, name: string, description: string, folder: string, columns: Array<[string, string]>) => {
+        const t = new CfnTable(this, tableId, {
+          catalogId: stack.account,
+          databaseName: database.databaseName,
+          tableInput: {
+            name,
+            description,
+            tableType: 'EXTERNAL_TABLE',
+            parameters: { classification: 'json' },
+            storageDescriptor: {
+              location: `s3://${destination.bucket.bucketName}/${folder}`,
+              inputFormat: 'org.apache.hadoop.mapred.TextInputFormat',
+              outputFormat: 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat',
+              serdeInfo: { serializationLibrary: 'org.openx.data.jsonserde.JsonSerDe' },
+              columns: columns.map(([n, type]) => ({ name: n, type })),
+            },
           },
-        },
-      });
-      this.reportTable.node.addDependency(props.database.database);
+        });
+        t.node.addDependency(database.database);
+        return t;
+      };
+      this.reportTable = table('ReportTable', 'coverage', 'The organization coverage census: one row per account and Region (OrganizationCoverage)',
+        `${prefix}coverage/`, REPORT_COLUMNS);
+      if (inventory.syncHealthReportPrefix !== undefined) {
+        this.syncSlotsTable = table('SyncSlotsTable', 'sync_slots', 'The resource data syncs of each member account and Region (of 5 allowed), from the members\' sync health monitors',
+          inventory.syncHealthReportPrefix, SYNC_SLOTS_COLUMNS);
+      }
     }
   }
 
@@ -362,5 +380,18 @@ const REPORT_COLUMNS: Array<[string, string]> = [
   ['agehours', 'double'],
   ['instance', 'struct<status:string,statusreason:string,stackinstancestatus:struct<detailedstatus:string>>'],
   ['optin', 'string'],
+  ['checkedat', 'string'],
+];
+
+/** The columns of the members' sync health reports: one JSON object per sync, written by monitor/handler.js. */
+const SYNC_SLOTS_COLUMNS: Array<[string, string]> = [
+  ['accountid', 'string'],
+  ['region', 'string'],
+  ['inuse', 'int'],
+  ['name', 'string'],
+  ['type', 'string'],
+  ['status', 'string'],
+  ['failed', 'boolean'],
+  ['hours', 'double'],
   ['checkedat', 'string'],
 ];
