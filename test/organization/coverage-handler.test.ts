@@ -257,9 +257,12 @@ async function measure(accounts: number, nodes: number, perAccount: boolean): Pr
   return counts;
 }
 
-test('requests per run at 10 and 1,000 accounts (3 Regions, 20 nodes each): the figures of the README', async () => {
+test('requests per run at 10, 100 and 1,000 accounts (3 Regions, 20 nodes each): the figures of the README', async () => {
   expect(await measure(10, 20, false)).toEqual({ ListStackInstances: 1, ListAccounts: 1, ListObjectsV2: 10, PutMetricData: 1, PutObject: 1 });
+  expect(await measure(100, 20, false)).toEqual({ ListStackInstances: 3, ListAccounts: 5, ListObjectsV2: 100, PutMetricData: 1, PutObject: 1 });
   expect(await measure(1000, 20, false)).toEqual({ ListStackInstances: 30, ListAccounts: 50, ListObjectsV2: 1000, PutMetricData: 1, PutObject: 1 });
+  // What an Athena query would read instead: every object (600 and 60,000), every account-Region prefix.
+  expect(fake.objects.size).toBe(60_000);
   // Per-account metrics: 2 per account, 500 per request.
   expect(await measure(1000, 20, true)).toMatchObject({ PutMetricData: 5 });
   // 400 nodes per account-Region (1,200 keys an account): two pages each.
