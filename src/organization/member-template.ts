@@ -5,8 +5,8 @@ import { App, Aws, BootstraplessSynthesizer, CfnParameter, Stack } from 'aws-cdk
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { SyncDestination } from '../destination';
-import { hash } from '../policies';
 import { SyncHealthMonitor } from '../monitor/sync-health-monitor';
+import { hash } from '../policies';
 import { ResourceDataSync } from '../resource-data-sync';
 
 /** The parameters of the member template, which the StackSet fills in from the central stack. */

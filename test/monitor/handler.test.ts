@@ -13,7 +13,10 @@ const cw = mockClient(CloudWatchClient);
 /** What the handler puts to S3 (a member's sync health report), through an SDK-shaped module. */
 const puts: Array<{ region: string; input: any }> = [];
 const s3Module = {
-  S3Client: class { constructor(private readonly config: { region: string }) {} async send(c: any) { puts.push({ region: this.config.region, input: c.input }); return {}; } },
+  S3Client: class {
+    constructor(private readonly config: { region: string }) {}
+    async send(c: any) { puts.push({ region: this.config.region, input: c.input }); return {}; }
+  },
   PutObjectCommand: class { constructor(public readonly input: any) {} },
 };
 const handler = loadInlineHandler(path.join(__dirname, '..', '..', 'src', 'monitor'), { '@aws-sdk/client-s3': s3Module });

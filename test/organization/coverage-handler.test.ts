@@ -21,9 +21,20 @@ const allRequests: Array<{ service: string; operation: string; params: any }> = 
 
 function config(overrides: any = {}): void {
   process.env.CONFIG = JSON.stringify({
-    bucket: 'org-inventory-111122223333', prefix: '', targets: ['r-ab12'], regions: ['us-east-1', 'eu-west-1'],
-    mgmt: MGMT, mgmtRegions: ['us-east-1'], optIn: [], stackSet: SET, callAs: 'SELF',
-    staleHours: 48, graceHours: 48, namespace: 'ResourceDataSync', perAccount: false, ...overrides,
+    bucket: 'org-inventory-111122223333',
+    prefix: '',
+    targets: ['r-ab12'],
+    regions: ['us-east-1', 'eu-west-1'],
+    mgmt: MGMT,
+    mgmtRegions: ['us-east-1'],
+    optIn: [],
+    stackSet: SET,
+    callAs: 'SELF',
+    staleHours: 48,
+    graceHours: 48,
+    namespace: 'ResourceDataSync',
+    perAccount: false,
+    ...overrides,
   });
 }
 
@@ -33,12 +44,18 @@ function account(id: string, joinedHoursAgo: number, state = 'ACTIVE', parent = 
 
 function instance(accountId: string, region: string, detailed = 'SUCCEEDED', reason?: string): void {
   fake.stackInstances.push({
-    StackSetId: `${SET}:1234`, Region: region, Account: accountId, Status: detailed === 'SUCCEEDED' ? 'CURRENT' : 'INOPERABLE',
-    StatusReason: reason, StackInstanceStatus: { DetailedStatus: detailed }, OrganizationalUnitId: 'r-ab12',
+    StackSetId: `${SET}:1234`,
+    Region: region,
+    Account: accountId,
+    Status: detailed === 'SUCCEEDED' ? 'CURRENT' : 'INOPERABLE',
+    StatusReason: reason,
+    StackInstanceStatus: { DetailedStatus: detailed },
+    OrganizationalUnitId: 'r-ab12',
   });
 }
 
-const metric = (name: string, accountId?: string) => fake.metricData.find(d => d.MetricName === name && d.Dimensions?.[0]?.Value === accountId)?.Value;
+const metric = (name: string, accountId?: string) =>
+  fake.metricData.find(d => d.MetricName === name && d.Dimensions?.[0]?.Value === accountId)?.Value;
 const row = (accountId: string, region?: string) => fake.report().find(r => r.accountid === accountId && r.region === region);
 
 beforeEach(() => {
@@ -94,7 +111,9 @@ describe('a census of the whole organization', () => {
 
   test('a silent account-Region says since when and why (its stack instance\'s status and reason)', () => {
     expect(row('333333333333', 'eu-west-1')).toMatchObject({
-      status: 'SILENT', lastwrite: hoursAgo(100).toISOString(), agehours: 100,
+      status: 'SILENT',
+      lastwrite: hoursAgo(100).toISOString(),
+      agehours: 100,
       instance: { Status: 'INOPERABLE', StackInstanceStatus: { DetailedStatus: 'FAILED' }, StatusReason: expect.stringMatching(/maximum sync configurations/) },
     });
   });

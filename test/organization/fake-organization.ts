@@ -86,7 +86,7 @@ export class FakeOrganization {
         this.sorted ??= [...this.objects.keys()].sort();
         let lo = 0;
         for (let hi = this.sorted.length; lo < hi;) {
-          const mid = (lo + hi) >> 1;
+          const mid = Math.floor((lo + hi) / 2);
           if (this.sorted[mid] < prefix) lo = mid + 1; else hi = mid;
         }
         const start = Number(input.ContinuationToken ?? 0);

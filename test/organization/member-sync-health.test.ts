@@ -13,8 +13,12 @@ const env = { account: '111122223333', region: 'us-east-1' };
 function organization(props: Partial<OrganizationInventoryProps> = {}) {
   const stack = new Stack(newApp(), 'Stack', { env });
   const inventory = new OrganizationInventory(stack, 'Organization', {
-    organizationId: 'o-a1b2c3d4e5', organizationalUnits: ['r-ab12'], regions: ['us-east-1', 'eu-west-1'],
-    bucketName: 'org-inventory-111122223333', prefix: 'inv', ...props,
+    organizationId: 'o-a1b2c3d4e5',
+    organizationalUnits: ['r-ab12'],
+    regions: ['us-east-1', 'eu-west-1'],
+    bucketName: 'org-inventory-111122223333',
+    prefix: 'inv',
+    ...props,
   });
   return { stack, inventory };
 }
@@ -43,7 +47,10 @@ describe('on', () => {
     template.hasResourceProperties('AWS::S3::BucketPolicy', {
       PolicyDocument: {
         Statement: Match.arrayWith([{
-          Sid: 'MemberSyncHealthReports', Effect: 'Allow', Principal: { AWS: '*' }, Action: 's3:PutObject',
+          Sid: 'MemberSyncHealthReports',
+          Effect: 'Allow',
+          Principal: { AWS: '*' },
+          Action: 's3:PutObject',
           Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [Match.anyValue(), 'Arn'] }, '/inv/sync-health/${aws:PrincipalAccount}-*']] },
           Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } },
         }]),
@@ -52,7 +59,8 @@ describe('on', () => {
     template.hasResourceProperties('AWS::KMS::Key', {
       KeyPolicy: {
         Statement: Match.arrayWith([Match.objectLike({
-          Sid: 'MemberSyncHealthReports', Action: 'kms:GenerateDataKey',
+          Sid: 'MemberSyncHealthReports',
+          Action: 'kms:GenerateDataKey',
           Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5', 'kms:ViaService': 's3.us-east-1.amazonaws.com' } },
         })]),
       },
@@ -60,11 +68,11 @@ describe('on', () => {
   });
 
   test('the census reads the reports as the table sync_slots', () => {
-    const { stack, inventory } = organization({ memberSyncHealth: true });
-    const database = new InventoryDatabase(stack, 'Query', { inventoryBucket: inventory.destination, accounts: InventoryAccounts.organization() });
-    const coverage = new OrganizationCoverage(stack, 'Coverage', { inventory, database });
+    const other = organization({ memberSyncHealth: true });
+    const database = new InventoryDatabase(other.stack, 'Query', { inventoryBucket: other.inventory.destination, accounts: InventoryAccounts.organization() });
+    const coverage = new OrganizationCoverage(other.stack, 'Coverage', { inventory: other.inventory, database });
     expect(coverage.syncSlotsTable).toBeDefined();
-    Template.fromStack(stack).hasResourceProperties('AWS::Glue::Table', {
+    Template.fromStack(other.stack).hasResourceProperties('AWS::Glue::Table', {
       TableInput: Match.objectLike({
         Name: 'sync_slots',
         StorageDescriptor: Match.objectLike({

@@ -6,7 +6,8 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import {
-  InventoryAccounts, InventoryDatabase, OrganizationCoverage, OrganizationCoverageProps, OrganizationInventory, OrganizationInventoryProps, StackSetCallAs,
+  InventoryAccounts, InventoryDatabase, OrganizationCoverage, OrganizationCoverageProps, OrganizationInventory, OrganizationInventoryProps,
+  StackSetCallAs,
 } from '../../src';
 import { MAX_INLINE_CODE, inlineHandlerCode } from '../../src/inline-code';
 import { cfnLint } from '../cfn-lint';
@@ -30,8 +31,12 @@ const COVERAGE_NAG = [
 function coverageStack(props: Partial<OrganizationCoverageProps> = {}, inventoryProps: Partial<OrganizationInventoryProps> = {}) {
   const stack = new Stack(newApp(), 'Stack', { env });
   const inventory = new OrganizationInventory(stack, 'Organization', {
-    organizationId: 'o-a1b2c3d4e5', organizationalUnits: ['r-ab12'], regions: ['us-east-1', 'eu-west-1'],
-    bucketName: 'org-inventory-111122223333', stackSetName: 'org-inventory', ...inventoryProps,
+    organizationId: 'o-a1b2c3d4e5',
+    organizationalUnits: ['r-ab12'],
+    regions: ['us-east-1', 'eu-west-1'],
+    bucketName: 'org-inventory-111122223333',
+    stackSetName: 'org-inventory',
+    ...inventoryProps,
   });
   const coverage = new OrganizationCoverage(stack, 'Coverage', { inventory, ...props });
   return { stack, inventory, coverage };
@@ -54,9 +59,19 @@ describe('defaults', () => {
     template.hasResourceProperties('AWS::Lambda::Function', { Runtime: 'nodejs24.x', Code: { ZipFile: code }, Timeout: 600 });
     template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(1 hour)' });
     expect(JSON.parse(config(template))).toEqual({
-      bucket: expect.stringMatching(/^<Ref OrganizationDestinationBucket/), prefix: '', targets: ['r-ab12'], regions: ['us-east-1', 'eu-west-1'],
-      mgmt: '111122223333', mgmtRegions: ['us-east-1'], optIn: [], stackSet: 'org-inventory', callAs: 'SELF',
-      staleHours: 48, graceHours: 48, namespace: 'ResourceDataSync', perAccount: false,
+      bucket: expect.stringMatching(/^<Ref OrganizationDestinationBucket/),
+      prefix: '',
+      targets: ['r-ab12'],
+      regions: ['us-east-1', 'eu-west-1'],
+      mgmt: '111122223333',
+      mgmtRegions: ['us-east-1'],
+      optIn: [],
+      stackSet: 'org-inventory',
+      callAs: 'SELF',
+      staleHours: 48,
+      graceHours: 48,
+      namespace: 'ResourceDataSync',
+      perAccount: false,
     });
     expect(coverage.reportKey).toBe('coverage/report.json');
   });
@@ -121,8 +136,14 @@ test('options: schedule, staleness, grace, per-account metrics, topic, namespace
   });
   const database = new InventoryDatabase(stack, 'Query', { inventoryBucket: inventory.destination, accounts: InventoryAccounts.organization() });
   const coverage = new OrganizationCoverage(stack, 'Coverage', {
-    inventory, database, schedule: Duration.minutes(30), staleAfter: Duration.hours(26), gracePeriod: Duration.days(3),
-    perAccountMetrics: true, alarmTopic: new sns.Topic(stack, 'Topic'), namespace: 'Ops/Coverage',
+    inventory,
+    database,
+    schedule: Duration.minutes(30),
+    staleAfter: Duration.hours(26),
+    gracePeriod: Duration.days(3),
+    perAccountMetrics: true,
+    alarmTopic: new sns.Topic(stack, 'Topic'),
+    namespace: 'Ops/Coverage',
   });
   const template = Template.fromStack(stack);
   expect(JSON.parse(config(template))).toMatchObject({
