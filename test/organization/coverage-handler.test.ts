@@ -1,7 +1,12 @@
 import * as path from 'path';
+import { Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
 import { FakeOrganization, sdkModules } from './fake-organization';
+import { InventoryAccounts, InventoryDatabase, OrganizationCoverage, OrganizationInventory } from '../../src';
 import { validate } from '../botocore';
 import { loadInlineHandler } from '../inline-handler';
+import { athenaReadErrors } from '../query/athena-openx';
+import { newApp } from '../util';
 
 /*
  * The coverage census handler (src/organization/coverage-handler.js), run from the text embedded in
@@ -132,6 +137,21 @@ describe('a census of the whole organization', () => {
     expect(fake.puts.map(p => p.key)).toEqual(['coverage/report.json']);
     expect(fake.report()).toHaveLength(1 + 2 + 2 + 2 + 1 + 2);
     expect(new Set(fake.report().map(r => r.checkedat))).toEqual(new Set([new Date(NOW).toISOString()]));
+  });
+
+  test('each line reads in Athena through the synthesized `coverage` table (OpenX JSON SerDe model)', () => {
+    const stack = new Stack(newApp(), 'Stack', { env: { account: MGMT, region: 'us-east-1' } });
+    const inventory = new OrganizationInventory(stack, 'Organization', {
+      organizationId: 'o-a1b2c3d4e5', organizationalUnits: ['r-ab12'], regions: ['us-east-1', 'eu-west-1'], bucketName: 'org-inventory-111122223333',
+    });
+    const database = new InventoryDatabase(stack, 'Query', { inventoryBucket: inventory.destination, accounts: InventoryAccounts.organization() });
+    const coverage = new OrganizationCoverage(stack, 'Coverage', { inventory, database });
+    const tableInput = Template.fromStack(stack).toJSON().Resources[stack.getLogicalId(coverage.reportTable!)].Properties.TableInput;
+    const lines = fake.puts[0].body.split('\n');
+    expect(lines.flatMap(line => athenaReadErrors(line, tableInput))).toEqual([]);
+    // Every key of a line is a column.
+    const columns = tableInput.StorageDescriptor.Columns.map((c: any) => c.Name);
+    expect(new Set(lines.flatMap(line => Object.keys(JSON.parse(line))).filter(k => !columns.includes(k)))).toEqual(new Set());
   });
 
   test('one listing per active account; none for the suspended one', () => {
