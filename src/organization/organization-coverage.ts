@@ -1,15 +1,8 @@
-import { Annotations, Duration, Stack, Token } from 'aws-cdk-lib';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
-import * as events from 'aws-cdk-lib/aws-events';
-import * as targets from 'aws-cdk-lib/aws-events-targets';
-import { CfnTable } from 'aws-cdk-lib/aws-glue';
-import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as logs from 'aws-cdk-lib/aws-logs';
-import * as sns from 'aws-cdk-lib/aws-sns';
-import { RegionInfo } from 'aws-cdk-lib/region-info';
+import {
+  Annotations, Duration, Stack, Token, aws_cloudwatch as cloudwatch, aws_cloudwatch_actions as cwActions, aws_events as events,
+  aws_events_targets as targets, aws_glue as glue, aws_iam as iam, aws_kms as kms, aws_lambda as lambda, aws_logs as logs, aws_sns as sns,
+  region_info as regionInfo,
+} from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { OrganizationInventory, StackSetCallAs } from './organization-inventory';
 import { newInlineFunction } from '../inline-function';
@@ -154,7 +147,7 @@ export class OrganizationCoverage extends Construct {
    *
    * @default - none when no `database` is given
    */
-  public readonly reportTable?: CfnTable;
+  public readonly reportTable?: glue.CfnTable;
 
   /**
    * The Glue table `sync_slots` of the members' sync health reports (the inventory's
@@ -162,7 +155,7 @@ export class OrganizationCoverage extends Construct {
    *
    * @default - none without `database` or without the inventory's `memberSyncHealth`
    */
-  public readonly syncSlotsTable?: CfnTable;
+  public readonly syncSlotsTable?: glue.CfnTable;
 
   private readonly period: Duration;
 
@@ -185,7 +178,7 @@ export class OrganizationCoverage extends Construct {
     const management = props.managementAccountId ?? (callAs === StackSetCallAs.SELF ? stack.account : undefined);
     const managementRegions = props.managementAccountRegions
       ?? (callAs === StackSetCallAs.SELF && inventory.deployingAccountSync ? [stack.region] : []);
-    const optIn = regions.filter(r => !Token.isUnresolved(r) && RegionInfo.get(r).isOptInRegion);
+    const optIn = regions.filter(r => !Token.isUnresolved(r) && regionInfo.RegionInfo.get(r).isOptInRegion);
 
     const problems = [
       ...checkScheduleAndStaleness(schedule, staleAfter, 'an account-Region'),
@@ -289,7 +282,7 @@ export class OrganizationCoverage extends Construct {
     if (props.database) {
       const database = props.database;
       const table = (tableId: string, name: string, description: string, folder: string, columns: Array<[string, string]>) => {
-        const t = new CfnTable(this, tableId, {
+        const t = new glue.CfnTable(this, tableId, {
           catalogId: stack.account,
           databaseName: database.databaseName,
           tableInput: {
