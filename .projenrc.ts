@@ -70,7 +70,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'fast-check@^4',
     'ajv@^8',
     'cdk-nag@^3',
-    // The inline Lambda handlers (src/api-sync, src/monitor) run on the AWS SDK v3 that the Node.js
+    // The inline Lambda handlers (src/api-sync, src/monitor, src/organization) run on the AWS SDK v3 that the Node.js
     // runtime ships; these are for their unit tests only (never a dependency of the library).
     '@aws-sdk/client-ssm@^3',
     '@aws-sdk/client-cloudwatch@^3',
@@ -122,7 +122,7 @@ const tools = project.addTask('tools', {
   exec: `bash -c 'test -x .venv/bin/cfn-lint && .venv/bin/pip show botocore 2>/dev/null | grep -qx "Version: ${BOTOCORE_VERSION}" || { python3 -m venv .venv && .venv/bin/pip install --quiet --disable-pip-version-check cfn-lint==${CFN_LINT_VERSION} botocore==${BOTOCORE_VERSION}; }'`,
 });
 // The inline handlers are read from lib/ at synth time (embedded as CloudFormation ZipFile code).
-project.compileTask.exec('bash -c \'mkdir -p lib/api-sync lib/monitor && cp src/api-sync/handler.js lib/api-sync/ && cp src/monitor/handler.js lib/monitor/\'');
+project.compileTask.exec('bash -c \'mkdir -p lib/api-sync lib/monitor lib/organization && cp src/api-sync/handler.js lib/api-sync/ && cp src/monitor/handler.js lib/monitor/ && cp src/organization/coverage-handler.js lib/organization/\'');
 project.testTask.prependSpawn(tools);
 // `trino:install`: the query tests (test/query/queries.trino.test.ts) run the query layer in Trino,
 // the engine Athena engine version 3 is built on: its server core and Hive plugin from Maven

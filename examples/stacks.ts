@@ -6,9 +6,11 @@ import { Annotations, App, CfnOutput, Stack, StackProps } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { InventoryDatabase, OrganizationInventory, ResourceDataSync, SyncDestination, SyncHealthMonitor, SyncSource } from '../lib';
 import { InventoryHistory } from '../lib';
+import { OrganizationCoverage } from '../lib';
 
 /** 1. Inventory to a new encrypted bucket: zero configuration, plus a reader role. */
 export class InventoryStack extends Stack {
@@ -111,6 +113,9 @@ export class OrganizationInventoryStack extends Stack {
       source: SyncSource.entireOrganization({ regions: ['us-east-1', 'eu-west-1'], enableAllOpsDataSources: true }),
     });
     new SyncHealthMonitor(this, 'SyncHealth', { syncs: [organization.deployingAccountSync!, opsData] });
+
+    // The coverage census: which accounts and Regions write no Inventory, since when and why; its alarm to a topic.
+    new OrganizationCoverage(this, 'Coverage', { inventory: organization, alarmTopic: new sns.Topic(this, 'CoverageAlarms') });
   }
 }
 

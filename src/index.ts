@@ -7,5 +7,7 @@ export * from './organization/organization-inventory';
 export * from './query';
 export * from './api-sync/destination-data-sharing';
 export * from './monitor/sync-health-monitor';
-// Inventory history (issue 20)
+// Inventory history: dated snapshots and the change queries over them.
 export * from './history';
+// The organization coverage census.
+export * from './organization/organization-coverage';

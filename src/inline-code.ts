@@ -7,15 +7,15 @@ export const MAX_INLINE_CODE = 4096;
 const cache = new Map<string, string>();
 
 /**
- * The source of a Lambda handler of this library (`<dir>/handler.js`, copied next to the compiled
+ * The source of a Lambda handler of this library (`<dir>/<file>`, `handler.js` by default, copied next to the compiled
  * module by the compile task), ready to be embedded as inline code: whole-line `//` comments,
  * indentation and blank lines removed, and the spaces next to punctuation outside string literals
  * (`a = { b: 1 }` → `a={b:1}`). The handlers are written for this (no block comments, no template
  * literals, no regular expression with a space next to punctuation, no `a - -b`), and their unit
  * tests run this stripped text, not the file.
  */
-export function inlineHandlerCode(dir: string): string {
-  const file = path.join(dir, 'handler.js');
+export function inlineHandlerCode(dir: string, fileName = 'handler.js'): string {
+  const file = path.join(dir, fileName);
   let code = cache.get(file);
   if (code === undefined) {
     code = fs.readFileSync(file, 'utf-8').split('\n')

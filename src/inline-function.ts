@@ -16,8 +16,10 @@ let runtime: lambda.Runtime | undefined;
 
 /** What an inline function is. */
 export interface InlineFunctionOptions {
-  /** The folder of its `handler.js` (embedded as inline code, see inline-code.ts). */
+  /** The folder of its handler (embedded as inline code, see inline-code.ts). */
   readonly dir: string;
+  /** The handler's file name in `dir`. Default: `handler.js`. */
+  readonly file?: string;
   readonly description: string;
   /** What the role's policy says besides writing to the log group. */
   readonly statements: iam.PolicyStatement[];
@@ -54,7 +56,7 @@ export function newInlineFunction(scope: Construct, options: InlineFunctionOptio
     description: options.description,
     runtime: inlineRuntime(),
     handler: 'index.handler',
-    code: lambda.Code.fromInline(inlineHandlerCode(options.dir)),
+    code: lambda.Code.fromInline(inlineHandlerCode(options.dir, options.file)),
     timeout: options.timeout,
     memorySize: 256,
     role,

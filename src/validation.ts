@@ -283,3 +283,31 @@ function checkNoDuplicates(values: string[], property: string): string[] {
   if (duplicates.size === 0) return [];
   return [`${property} lists ${[...duplicates].map(show).join(', ')} more than once. List each value once.`];
 }
+
+/** Whether a schedule (of a monitor's function, and the period of its alarms) is whole minutes from 1 minute to 1 day. */
+export function validSchedule(schedule: Duration): boolean {
+  if (schedule.isUnresolved()) return true;
+  const minutes = schedule.toSeconds() / 60;
+  return Number.isInteger(minutes) && minutes >= 1 && minutes <= 1440;
+}
+
+/** A schedule of whole minutes, and a staleness threshold longer than it (`what` goes stale). */
+export function checkScheduleAndStaleness(schedule: Duration, staleAfter: Duration, what: string): string[] {
+  const problems: string[] = [];
+  if (!validSchedule(schedule)) {
+    problems.push(`schedule is ${schedule.toHumanString()}; it must be whole minutes from 1 minute to 1 day (it is the period of the alarms too). Use for example Duration.hours(1).`);
+  }
+  if (!staleAfter.isUnresolved() && !schedule.isUnresolved() && staleAfter.toSeconds() <= schedule.toSeconds()) {
+    problems.push(`staleAfter (${staleAfter.toHumanString()}) is not longer than schedule (${schedule.toHumanString()}); ${what} would be stale between two readings. Make staleAfter longer, for example Duration.hours(48).`);
+  }
+  return problems;
+}
+
+/** A custom CloudWatch namespace (`fallback`: the default to suggest). */
+export function checkMetricNamespace(namespace: string, fallback: string): string[] {
+  if (Token.isUnresolved(namespace)) return [];
+  if (namespace.length < 1 || namespace.length > 255 || namespace.startsWith('AWS/') || !/^[\x20-\x7e]+$/.test(namespace) || namespace.includes(':')) {
+    return [`namespace ${JSON.stringify(namespace)} is not a custom CloudWatch namespace: 1 to 255 printable ASCII characters, no ":", not starting with "AWS/". Leave it out for "${fallback}".`];
+  }
+  return [];
+}

@@ -30,6 +30,10 @@ test('the example app synthesizes its stacks and cfn-lint finds nothing in them'
   const { status, output } = cfnLint(templates, ['--ignore-checks', 'W3005']);
   expect(output).toBe('');
   expect(status).toBe(0);
+  // The organization example's coverage census: its alarm on silent account-Regions notifies a topic.
+  const organization = JSON.parse(fs.readFileSync(path.join(outdir, 'OrganizationInventoryStack.template.json'), 'utf-8'));
+  const alarm = Object.values<any>(organization.Resources).find(r => r.Type === 'AWS::CloudWatch::Alarm' && JSON.stringify(r).includes('SilentAccountRegions'));
+  expect(alarm.Properties.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^CoverageAlarms/) }]);
 });
 
 /** The README's multi-account example, as pasted (the package name mapped to the compiled library). */

@@ -11,12 +11,14 @@ import aws_cdk as cdk
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
+from aws_cdk import aws_sns as sns
 from constructs import Construct
 
 from cdk_ssm_resource_data_sync import InventoryHistory
 from cdk_ssm_resource_data_sync import (
     InventoryDatabase, OrganizationInventory, ResourceDataSync, SyncDestination, SyncHealthMonitor, SyncSource,
 )
+from cdk_ssm_resource_data_sync import OrganizationCoverage
 
 
 class InventoryStack(cdk.Stack):
@@ -119,6 +121,9 @@ class OrganizationInventoryStack(cdk.Stack):
             source=SyncSource.entire_organization(regions=["us-east-1", "eu-west-1"], enable_all_ops_data_sources=True),
         )
         SyncHealthMonitor(self, "SyncHealth", syncs=[organization.deploying_account_sync, ops_data])
+
+        # The coverage census: which accounts and Regions write no Inventory, since when and why; its alarm to a topic.
+        OrganizationCoverage(self, "Coverage", inventory=organization, alarm_topic=sns.Topic(self, "CoverageAlarms"))
 
 
 def required_context(app: cdk.App, key: str) -> str:

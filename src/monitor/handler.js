@@ -4,7 +4,9 @@
 // are stripped): no asset, no dependency but the AWS SDK v3 of the Node.js Lambda runtime. Only
 // whole-line comments; no template literals. Tested in test/monitor/handler.test.ts.
 // Environment: NAMESPACE; SYNC_NAMES (JSON list, empty for all syncs); PER_SYNC ("true" for
-// per-sync metrics too).
+// per-sync metrics too); REPORT (optional, JSON {bucket, region, key, account}: every sync of the
+// account and Region, watched or not, is also written there as JSON lines: the sync slots report
+// of an OrganizationInventory member).
 const S = require('@aws-sdk/client-ssm');
 const C = require('@aws-sdk/client-cloudwatch');
 const ssm = new S.SSMClient({});
@@ -50,8 +52,8 @@ exports.handler = async () => {
   const env = process.env;
   const wanted = env.SYNC_NAMES ? JSON.parse(env.SYNC_NAMES) : [];
   const now = Date.now();
-  const items = (await list('SyncToDestination')).concat(await list('SyncFromSource'))
-    .filter(i => wanted.length === 0 || wanted.includes(i.SyncName));
+  const all = (await list('SyncToDestination')).concat(await list('SyncFromSource'));
+  const items = all.filter(i => wanted.length === 0 || wanted.includes(i.SyncName));
   const syncs = items.map(i => health(i, now));
   const ages = syncs.filter(s => s.hours !== undefined).map(s => s.hours);
   const data = [{ MetricName: 'FailedSyncs', Value: syncs.filter(s => s.failed).length, Unit: 'Count' }];
@@ -69,6 +71,13 @@ exports.handler = async () => {
   }
   for (let i = 0; i < data.length; i += 500) {
     await retry(() => cw.send(new C.PutMetricDataCommand({ Namespace: env.NAMESPACE, MetricData: data.slice(i, i + 500) })));
+  }
+  if (env.REPORT) {
+    const r = JSON.parse(env.REPORT);
+    const B = require('@aws-sdk/client-s3');
+    const rows = all.map(i => Object.assign({ accountid: r.account, region: env.AWS_REGION, inuse: all.length, checkedat: new Date(now).toISOString() }, health(i, now)));
+    const Body = rows.map(x => JSON.stringify(x)).join('\n');
+    await retry(() => new B.S3Client({ region: r.region }).send(new B.PutObjectCommand({ Bucket: r.bucket, Key: r.key, Body })));
   }
   const result = { syncs, missing };
   console.log(JSON.stringify(result));

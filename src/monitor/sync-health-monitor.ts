@@ -2,7 +2,7 @@ import { Aspects, Duration, Lazy, Stack, Token, aws_cloudwatch as cloudwatch, aw
 import { Construct } from 'constructs';
 import { newInlineFunction } from '../inline-function';
 import { IResourceDataSync, ResourceDataSync } from '../resource-data-sync';
-import { checkSyncName } from '../validation';
+import { checkMetricNamespace, checkScheduleAndStaleness, checkSyncName, validSchedule } from '../validation';
 
 /** The default CloudWatch namespace of the monitor's metrics. */
 const DEFAULT_NAMESPACE = 'ResourceDataSync';
@@ -120,6 +120,7 @@ export class SyncHealthMonitor extends Construct {
 
   private readonly period: Duration;
   private watched: IResourceDataSync[];
+  private readonly fn: lambda.Function;
 
   constructor(scope: Construct, id: string, props: SyncHealthMonitorProps = {}) {
     super(scope, id);
@@ -163,6 +164,7 @@ export class SyncHealthMonitor extends Construct {
       },
     });
     this.handler = fn;
+    this.fn = fn;
     new events.Rule(this, 'Schedule', {
       description: 'Reads the status of resource data syncs',
       schedule: events.Schedule.rate(this.period),
@@ -198,6 +200,23 @@ export class SyncHealthMonitor extends Construct {
         alarm.addOkAction(new cwActions.SnsAction(props.alarmTopic));
       }
     }
+  }
+
+  /**
+   * Also write every sync of the account and Region (watched or not: the sync slots in use, by
+   * name) as JSON lines to `key` in a central bucket, encrypted by the bucket's default (a KMS key,
+   * if `kmsKeyArn`). For the member template of an `OrganizationInventory`.
+   *
+   * @internal
+   */
+  public _reportTo(report: { bucketName: string; region: string; key: string; account: string; kmsKeyArn?: string }): void {
+    const stack = Stack.of(this);
+    this.fn.addEnvironment('REPORT', stack.toJsonString({ bucket: report.bucketName, region: report.region, key: report.key, account: report.account }));
+    this.fn.addToRolePolicy(new iam.PolicyStatement({
+      actions: ['s3:PutObject'],
+      resources: [stack.formatArn({ service: 's3', region: '', account: '', resource: report.bucketName, resourceName: report.key })],
+    }));
+    if (report.kmsKeyArn !== undefined) this.fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['kms:GenerateDataKey'], resources: [report.kmsKeyArn] }));
   }
 
   /**
@@ -273,25 +292,8 @@ function sameEnvironment(a: { account: string; region: string }, b: { account: s
   return !differs(a.account, b.account) && !differs(a.region, b.region);
 }
 
-function validSchedule(schedule: Duration): boolean {
-  if (schedule.isUnresolved()) return true;
-  const minutes = schedule.toSeconds() / 60;
-  return Number.isInteger(minutes) && minutes >= 1 && minutes <= 1440;
-}
-
 function monitorProblems(schedule: Duration, staleAfter: Duration, namespace: string, syncNames: string[]): string[] {
-  const problems: string[] = [];
-  {
-    if (!validSchedule(schedule)) {
-      problems.push(`schedule is ${schedule.toHumanString()}; it must be whole minutes from 1 minute to 1 day (it is the period of the alarms too). Use for example Duration.hours(1).`);
-    }
-  }
-  if (!staleAfter.isUnresolved() && !schedule.isUnresolved() && staleAfter.toSeconds() <= schedule.toSeconds()) {
-    problems.push(`staleAfter (${staleAfter.toHumanString()}) is not longer than schedule (${schedule.toHumanString()}); a sync would be stale between two readings. Make staleAfter longer, for example Duration.hours(48).`);
-  }
-  if (!Token.isUnresolved(namespace) && (namespace.length < 1 || namespace.length > 255 || namespace.startsWith('AWS/') || !/^[\x20-\x7e]+$/.test(namespace) || namespace.includes(':'))) {
-    problems.push(`namespace ${JSON.stringify(namespace)} is not a custom CloudWatch namespace: 1 to 255 printable ASCII characters, no ":", not starting with "AWS/". Leave it out for "${DEFAULT_NAMESPACE}".`);
-  }
+  const problems: string[] = [...checkScheduleAndStaleness(schedule, staleAfter, 'a sync'), ...checkMetricNamespace(namespace, DEFAULT_NAMESPACE)];
   syncNames.forEach(name => problems.push(...checkSyncName(name).map(p => `syncs: ${p}`)));
   return problems;
 }

@@ -1,9 +1,10 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, BootstraplessSynthesizer, CfnParameter, Stack, aws_ssm as ssm } from 'aws-cdk-lib';
+import { App, Aws, BootstraplessSynthesizer, CfnParameter, Stack, aws_ssm as ssm } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { SyncDestination } from '../destination';
+import { SyncHealthMonitor } from '../monitor/sync-health-monitor';
 import { hash } from '../policies';
 import { ResourceDataSync } from '../resource-data-sync';
 
@@ -26,7 +27,21 @@ export interface MemberTemplateOptions {
    */
   readonly stackSetName?: string;
   readonly inventoryCollection?: MemberInventoryCollection;
+  /**
+   * A `SyncHealthMonitor` of the member's sync, which also writes every sync of the account and
+   * Region (the slots in use, by name) to `<prefix>/sync-health/<account>-<region>.json` in the
+   * central bucket.
+   */
+  readonly syncHealth?: boolean;
 }
+
+/** The key, under the central bucket's prefix (with its slash), of a member's sync health report. */
+export function syncHealthReportKey(prefixWithSlash: string, account: string, region: string): string {
+  return `${prefixWithSlash}${SYNC_HEALTH_FOLDER}/${account}-${region}.json`;
+}
+
+/** The folder, under the central bucket's prefix, of the members' sync health reports. */
+export const SYNC_HEALTH_FOLDER = 'sync-health';
 
 /** A State Manager association of `AWS-GatherSoftwareInventory` in every member account and Region. */
 export interface MemberInventoryCollection {
@@ -59,10 +74,20 @@ export function synthesizeMemberTemplate(options: MemberTemplateOptions): Member
     // The sync's generated name comes from its path: a scope named after the StackSet puts the
     // StackSet's name in it (as a short hash).
     const scope = options.stackSetName !== undefined ? new Construct(stack, `StackSet${hash(options.stackSetName).slice(0, 8)}`) : stack;
-    new ResourceDataSync(scope, 'Inventory', {
+    const sync = new ResourceDataSync(scope, 'Inventory', {
       syncName: options.syncName,
       destination: SyncDestination.fromBucketName(options.bucketName, { region, prefix: options.prefix, kmsKeyArn }),
     });
+    if (options.syncHealth) {
+      const monitor = new SyncHealthMonitor(stack, 'SyncHealth', { syncs: [sync] });
+      monitor._reportTo({
+        bucketName: options.bucketName,
+        region,
+        key: syncHealthReportKey(options.prefix ? `${options.prefix}/` : '', Aws.ACCOUNT_ID, Aws.REGION),
+        account: Aws.ACCOUNT_ID,
+        kmsKeyArn,
+      });
+    }
     if (options.inventoryCollection) {
       new ssm.CfnAssociation(stack, 'InventoryCollection', {
         name: 'AWS-GatherSoftwareInventory',

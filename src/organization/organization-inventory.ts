@@ -1,6 +1,6 @@
-import { Annotations, Names, Stack, Token, aws_cloudformation as cloudformation, aws_s3 as s3 } from 'aws-cdk-lib';
+import { Annotations, Names, Stack, Token, aws_cloudformation as cloudformation, aws_iam as iam, aws_s3 as s3 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { MEMBER_PARAMETERS, synthesizeMemberTemplate } from './member-template';
+import { MEMBER_PARAMETERS, SYNC_HEALTH_FOLDER, synthesizeMemberTemplate } from './member-template';
 import { SyncDestination } from '../destination';
 import { InventoryBucket } from '../inventory-bucket';
 import { ResourceDataSync } from '../resource-data-sync';
@@ -180,6 +180,19 @@ export interface OrganizationInventoryProps {
    * @default - generated from the construct path
    */
   readonly stackSetName?: string;
+
+  /**
+   * Put a `SyncHealthMonitor` of the member's sync in every member account and Region (off by
+   * default: it costs about USD 0.81 a month per account and Region, see the README). Its alarms
+   * stay in the member account; what reaches the central account is its report: every sync of the
+   * account and Region (the slots in use of the 5, by name, with their status), written to
+   * `<prefix>/sync-health/<account>-<region>.json` in the central bucket on each run, which the
+   * bucket policy lets each account of the organization write under its own id only.
+   * `OrganizationCoverage` reads it as the table `sync_slots`.
+   *
+   * @default false
+   */
+  readonly memberSyncHealth?: boolean;
 }
 
 /**
@@ -216,6 +229,13 @@ export class OrganizationInventory extends Construct {
 
   /** The member template, as deployed in each account and Region (JSON). */
   public readonly memberTemplateBody: string;
+
+  /**
+   * Where in the central bucket the members' sync health reports are (`<prefix>/sync-health/`).
+   *
+   * @default - none when `memberSyncHealth` is off
+   */
+  public readonly syncHealthReportPrefix?: string;
 
   constructor(scope: Construct, id: string, props: OrganizationInventoryProps) {
     super(scope, id);
@@ -271,6 +291,7 @@ export class OrganizationInventory extends Construct {
         prefix: this.destination.prefix,
         encrypted,
         bucketRegion,
+        syncHealth: props.memberSyncHealth ?? false,
         inventoryCollection: props.inventoryCollection && {
           scheduleExpression: props.inventoryCollection.scheduleExpression ?? 'rate(1 day)',
           parameters: props.inventoryCollection.parameters ?? {},
@@ -312,6 +333,10 @@ export class OrganizationInventory extends Construct {
       templateBody: this.memberTemplateBody,
       parameters: parameters.length > 0 ? parameters : undefined,
     });
+    if (props.memberSyncHealth) {
+      this.syncHealthReportPrefix = `${this.destination.prefix ? `${this.destination.prefix}/` : ''}${SYNC_HEALTH_FOLDER}/`;
+      allowSyncHealthReports(this, props.organizationId, this.syncHealthReportPrefix, bucketRegion ?? stack.region);
+    }
     // The members write into the bucket as soon as their syncs exist: the policies come first.
     if (this.destination.bucket.policy) this.stackSet.node.addDependency(this.destination.bucket.policy);
 
@@ -332,6 +357,29 @@ export class OrganizationInventory extends Construct {
 
     this.node.addValidation({ validate: () => problems });
   }
+}
+
+/**
+ * Each account of the organization may write its members' sync health report, under its own id
+ * only (`${aws:PrincipalAccount}`), with the central key.
+ */
+function allowSyncHealthReports(inventory: OrganizationInventory, organizationId: string, reportPrefix: string, bucketRegion: string): void {
+  const destination = inventory.destination;
+  const inOrganization = { StringEquals: { 'aws:PrincipalOrgID': organizationId } };
+  destination.bucket.addToResourcePolicy(new iam.PolicyStatement({
+    sid: 'MemberSyncHealthReports',
+    principals: [new iam.AnyPrincipal()],
+    actions: ['s3:PutObject'],
+    resources: [destination.bucket.arnForObjects(`${reportPrefix}\${aws:PrincipalAccount}-*`)],
+    conditions: inOrganization,
+  }));
+  destination.encryptionKey?.addToResourcePolicy(new iam.PolicyStatement({
+    sid: 'MemberSyncHealthReports',
+    principals: [new iam.AnyPrincipal()],
+    actions: ['kms:GenerateDataKey'],
+    resources: ['*'],
+    conditions: { StringEquals: { ...inOrganization.StringEquals, 'kms:ViaService': `s3.${bucketRegion}.amazonaws.com` } },
+  }));
 }
 
 /** The central bucket's physical name, where it has one. */

@@ -1,6 +1,3 @@
-import { spawnSync } from 'child_process';
-import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { ListResourceDataSyncCommand, SSMClient } from '@aws-sdk/client-ssm';
@@ -10,6 +7,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import {
   DestinationDataSharingType, DestinationEncryption, InventoryBucket, ResourceDataSync, SyncDestination, SyncSource, SyncSourceOptions,
 } from '../../src';
+import { validate } from '../botocore';
 import { loadInlineHandler } from '../inline-handler';
 import { newApp } from '../util';
 
@@ -78,21 +76,6 @@ function customResourceProperties(make: Make): any {
   const resources = Object.values(Template.fromStack(stack).findResources('Custom::SSMResourceDataSync'));
   expect(resources).toHaveLength(1);
   return delivered((resources[0] as any).Properties);
-}
-
-function validate(requests: Array<{ operation: string; params: any }>): any {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rds-botocore-'));
-  try {
-    const file = path.join(dir, 'requests.json');
-    fs.writeFileSync(file, JSON.stringify(requests));
-    const python = path.join(__dirname, '..', '..', '.venv', 'bin', 'python');
-    if (!fs.existsSync(python)) throw new Error('.venv/ is missing: run `npx projen tools`.');
-    const result = spawnSync(python, [path.join(__dirname, 'validate_requests.py'), file], { encoding: 'utf-8' });
-    if (result.status !== 0) throw new Error(result.stderr);
-    return JSON.parse(result.stdout);
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
 }
 
 const ssm = mockClient(SSMClient);

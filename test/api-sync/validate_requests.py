@@ -1,7 +1,8 @@
-"""Validate SSM API requests against botocore's `ssm` service model.
+"""Validate AWS API requests against botocore's service models (`ssm` unless a request names another).
 
-Reads a JSON list of {"operation": "CreateResourceDataSync", "params": {...}} from the file named
-by argv[1]; prints one JSON object: botocore's version and, per request, the problems found.
+Reads a JSON list of {"operation": "CreateResourceDataSync", "params": {...}} (optionally with
+"service": "s3") from the file named by argv[1]; prints one JSON object: botocore's version and,
+per request, the problems found.
 botocore's ParamValidator checks required members, types and minimums; it leaves maximums,
 patterns and enums to the service, so those are checked here from the same model.
 """
@@ -42,12 +43,17 @@ def model_limits(value, shape, where, problems):
 
 
 def main():
-    model = botocore.session.get_session().get_service_model('ssm')
+    session = botocore.session.get_session()
+    models = {}
+    model = session.get_service_model('ssm')
     with open(sys.argv[1], encoding='utf-8') as f:
         requests = json.load(f)
     results = []
     for request in requests:
-        operation = model.operation_model(request['operation'])
+        service = request.get('service', 'ssm')
+        if service not in models:
+            models[service] = session.get_service_model(service)
+        operation = models[service].operation_model(request['operation'])
         report = ParamValidator().validate(request['params'], operation.input_shape)
         problems = [report.generate_report()] if report.has_errors() else []
         model_limits(request['params'], operation.input_shape, request['operation'], problems)

@@ -10,7 +10,16 @@ import { loadInlineHandler } from '../inline-handler';
  */
 const ssm = mockClient(SSMClient);
 const cw = mockClient(CloudWatchClient);
-const handler = loadInlineHandler(path.join(__dirname, '..', '..', 'src', 'monitor'));
+/** What the handler puts to S3 (a member's sync health report), through an SDK-shaped module. */
+const puts: Array<{ region: string; input: any }> = [];
+const s3Module = {
+  S3Client: class {
+    constructor(private readonly config: { region: string }) {}
+    async send(c: any) { puts.push({ region: this.config.region, input: c.input }); return {}; }
+  },
+  PutObjectCommand: class { constructor(public readonly input: any) {} },
+};
+const handler = loadInlineHandler(path.join(__dirname, '..', '..', 'src', 'monitor'), { '@aws-sdk/client-s3': s3Module });
 const sleeps: number[] = [];
 handler.sleep = async (ms: number) => { sleeps.push(ms); };
 
@@ -38,6 +47,8 @@ beforeEach(() => {
   process.env.NAMESPACE = 'ResourceDataSync';
   process.env.SYNC_NAMES = '';
   process.env.PER_SYNC = 'false';
+  delete process.env.REPORT;
+  puts.length = 0;
 });
 afterEach(() => jest.useRealTimers());
 
@@ -142,4 +153,33 @@ test('no sync at all: 0 failed, no staleness metric', async () => {
   syncs([]);
   await handler.handler();
   expect(published()).toEqual([{ Namespace: 'ResourceDataSync', MetricName: 'FailedSyncs', Value: 0, Unit: 'Count' }]);
+});
+
+test('a member\'s report: every sync of the account and Region (watched or not), the slots in use, to the central bucket\'s Region', async () => {
+  process.env.SYNC_NAMES = JSON.stringify(['inventory']);
+  process.env.REPORT = JSON.stringify({ bucket: 'org-inventory', region: 'eu-west-1', key: 'inv/sync-health/222222222222-us-east-1.json', account: '222222222222' });
+  process.env.AWS_REGION = 'us-east-1';
+  syncs([
+    { SyncName: 'inventory', LastStatus: 'Successful', LastSuccessfulSyncTime: hoursAgo(2) },
+    { SyncName: 'InspectorResourceDataSync-do-not-delete', LastStatus: 'Failed', LastSuccessfulSyncTime: hoursAgo(30) },
+  ], [{ SyncName: 'AWS-QuickSetup-ManagedNode' }]);
+  await handler.handler();
+  expect(puts).toHaveLength(1);
+  expect(puts[0].region).toBe('eu-west-1');
+  expect(puts[0].input).toMatchObject({ Bucket: 'org-inventory', Key: 'inv/sync-health/222222222222-us-east-1.json' });
+  const rows = puts[0].input.Body.split('\n').map((l: string) => JSON.parse(l));
+  const common = { accountid: '222222222222', region: 'us-east-1', inuse: 3, checkedat: new Date(NOW).toISOString() };
+  expect(rows).toEqual([
+    { ...common, name: 'inventory', type: 'SyncToDestination', status: 'Successful', failed: false, hours: 2 },
+    { ...common, name: 'InspectorResourceDataSync-do-not-delete', type: 'SyncToDestination', status: 'Failed', failed: true, hours: 30 },
+    { ...common, name: 'AWS-QuickSetup-ManagedNode', type: 'SyncFromSource', status: 'None', failed: false },
+  ]);
+  // The metrics still count the watched sync only.
+  expect(metric('FailedSyncs').Value).toBe(0);
+});
+
+test('no REPORT: nothing is written to S3', async () => {
+  syncs([{ SyncName: 'inventory', LastStatus: 'Successful', LastSuccessfulSyncTime: hoursAgo(2) }]);
+  await handler.handler();
+  expect(puts).toEqual([]);
 });

@@ -7,6 +7,8 @@ import io.github.cdkssm.resourcedatasync.InventoryHistory;
 import io.github.cdkssm.resourcedatasync.InventoryHistoryProps;
 import io.github.cdkssm.resourcedatasync.OrganizationInventory;
 import io.github.cdkssm.resourcedatasync.OrganizationInventoryProps;
+import io.github.cdkssm.resourcedatasync.OrganizationCoverage;
+import io.github.cdkssm.resourcedatasync.OrganizationCoverageProps;
 import io.github.cdkssm.resourcedatasync.SyncHealthMonitor;
 import io.github.cdkssm.resourcedatasync.SyncHealthMonitorProps;
 import io.github.cdkssm.resourcedatasync.BucketNameDestinationOptions;
@@ -30,6 +32,7 @@ import software.amazon.awscdk.services.kms.Key;
 import software.amazon.awscdk.services.s3.BlockPublicAccess;
 import software.amazon.awscdk.services.s3.Bucket;
 import software.amazon.awscdk.services.s3.BucketEncryption;
+import software.amazon.awscdk.services.sns.Topic;
 import software.constructs.Construct;
 
 /** The example app in Java: the same stacks as examples/stacks.ts. */
@@ -142,6 +145,12 @@ public final class ExampleApp {
           .build();
       new SyncHealthMonitor(this, "SyncHealth", SyncHealthMonitorProps.builder()
           .syncs(List.of(organization.getDeployingAccountSync(), opsData))
+          .build());
+
+      // The coverage census: which accounts and Regions write no Inventory, since when and why; its alarm to a topic.
+      new OrganizationCoverage(this, "Coverage", OrganizationCoverageProps.builder()
+          .inventory(organization)
+          .alarmTopic(new Topic(this, "CoverageAlarms"))
           .build());
     }
   }
