@@ -122,7 +122,9 @@ const tools = project.addTask('tools', {
   exec: `bash -c 'test -x .venv/bin/cfn-lint && .venv/bin/pip show botocore 2>/dev/null | grep -qx "Version: ${BOTOCORE_VERSION}" || { python3 -m venv .venv && .venv/bin/pip install --quiet --disable-pip-version-check cfn-lint==${CFN_LINT_VERSION} botocore==${BOTOCORE_VERSION}; }'`,
 });
 // The inline handlers are read from lib/ at synth time (embedded as CloudFormation ZipFile code).
-project.compileTask.exec('bash -c \'mkdir -p lib/api-sync lib/monitor lib/organization && cp src/api-sync/handler.js lib/api-sync/ && cp src/monitor/handler.js lib/monitor/ && cp src/organization/coverage-handler.js lib/organization/\'');
+// Copies the inline handlers (the .js files under src/, read by the constructs at synth time) beside the compiled code in `to`.
+const copyHandlers = (to: string) => `bash -c 'cd src && find . -name "*.js" -exec cp --parents {} ../${to}/ \\;'`;
+project.compileTask.exec(copyHandlers('lib'));
 project.testTask.prependSpawn(tools);
 // `trino:install`: the query tests (test/query/queries.trino.test.ts) run the query layer in Trino,
 // the engine Athena engine version 3 is built on: its server core and Hive plugin from Maven
@@ -154,6 +156,7 @@ const bench = project.addTask('bench', {
   description: 'Benchmark synthesis of N syncs: L2, hand-written CDK L2, scoped L1, L1 (BENCH_SIZES, BENCH_RUNS); writes build/bench/results.json',
 });
 bench.exec('tsc --project bench/tsconfig.json');
+bench.exec(copyHandlers('build/bench/src'));
 bench.exec('node build/bench/bench/run.js');
 project.eslint?.addLintPattern('bench');
 // aws-cdk-lib's index loads a submodule on first use; `aws-cdk-lib/aws-glue` and the like load at

@@ -156,7 +156,7 @@ for (const r of rows) {
 }
 for (const m of marginal) console.log(`one more sync, N ${m.from} -> ${m.to}: ${kinds.map(k => `${k} ${m.msPerSync[k].toFixed(1)} ms`).join(', ')}`);
 
-// The organization path (OrganizationInventory + InventoryDatabase) at 1 and 34 Regions, against
+// The organization path (OrganizationInventory + InventoryDatabase + InventoryHistory + OrganizationCoverage) at 1 and 34 Regions, against
 // the core app (one zero-config sync), so that the growth of the newer constructs shows.
 const ORG_REGIONS = (process.env.BENCH_ORG_REGIONS ?? '1,34').split(',').map(Number);
 const orgRuns = (regions: number) => withOutdir('bench-org-', outdir => {
@@ -178,7 +178,7 @@ const organization = ORG_REGIONS.map(regions => {
   };
 });
 fs.writeFileSync(resultsFile, JSON.stringify({ machine, variants: KINDS, rows, marginal, core: { ms: core }, organization }, undefined, 2));
-console.log(`organization path (OrganizationInventory + InventoryDatabase) against the core app (1 zero-config sync, ${core.toFixed(0)} ms):`);
+console.log(`organization path (OrganizationInventory, InventoryDatabase, InventoryHistory, OrganizationCoverage) against the core app (1 zero-config sync, ${core.toFixed(0)} ms):`);
 for (const o of organization) {
   console.log(`  ${pad(o.regions, 2)} Regions: ${pad(o.ms.toFixed(0), 6)} ms (${(o.ms / core).toFixed(2)} x core), ${o.resources} resources, ${o.bytes} template bytes, ${o.peakRssMiB.toFixed(0)} MiB`);
 }

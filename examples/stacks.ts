@@ -8,9 +8,9 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { InventoryDatabase, OrganizationInventory, ResourceDataSync, SyncDestination, SyncHealthMonitor, SyncSource } from '../lib';
-import { InventoryHistory } from '../lib';
-import { OrganizationCoverage } from '../lib';
+import {
+  InventoryDatabase, InventoryHistory, OrganizationCoverage, OrganizationInventory, ResourceDataSync, SyncDestination, SyncHealthMonitor, SyncSource,
+} from '../lib';
 
 /** 1. Inventory to a new encrypted bucket: zero configuration, plus a reader role. */
 export class InventoryStack extends Stack {
