@@ -31,6 +31,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
   author: 'cdk-ssm-resource-data-sync contributors',
   authorAddress: 'noreply@example.com',
   repositoryUrl: 'https://github.com/cdkssm/cdk-ssm-resource-data-sync.git',
+  // The project URL of npm, PyPI (Home-page) and the Maven pom (<url>): the repository's page, not its .git URL.
+  homepage: 'https://github.com/cdkssm/cdk-ssm-resource-data-sync',
   license: 'Apache-2.0',
   keywords: ['cdk', 'aws-cdk', 'awscdk', 'ssm', 'systems-manager', 'inventory', 'resource-data-sync', 'explorer'],
   defaultReleaseBranch: 'main',
@@ -109,6 +111,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
   gitignore: ['cdk.out/', '/.venv/', '/build/', '__pycache__/', '*.pyc', 'target/', '/examples/java/target/', '.jsii.tabl.json'],
 });
 
+// PyPI lists CDK libraries under the `Framework :: AWS CDK` classifiers (aws-cdk-lib has both); jsii-pacmak
+// adds them from jsii.targets.python.classifiers, which projen's publishToPypi does not expose.
+project.package.file.addOverride('jsii.targets.python.classifiers', ['Framework :: AWS CDK', 'Framework :: AWS CDK :: 2']);
+
 // experimentalIntegRunner asks for @latest of both. Pin them: the alpha's peer range must accept
 // CDK_DEV_VERSION, and integ-runner after 2.197 is not known to read this aws-cdk-lib's cloud assembly.
 for (const name of ['@aws-cdk/integ-runner', '@aws-cdk/integ-tests-alpha']) {
@@ -126,7 +132,7 @@ project.tasks.tryFind('integ:update')!.reset(`integ-runner --language typescript
 for (const pattern of ['/examples/', 'cdk.out/', 'cdk.json', '/.ci/', '/.venv/', '/build/', '/docs/']) {
   project.addPackageIgnore(pattern);
 }
-for (const pattern of ['/bench/', '/rosetta/', '/scripts/']) {
+for (const pattern of ['/bench/', '/rosetta/', '/scripts/', '/CONTRIBUTING.md']) {
   project.addPackageIgnore(pattern);
 }
 
@@ -196,7 +202,9 @@ project.tasks.tryFind('package:java')!.reset('node scripts/jsii-pacmak.js -v --t
 // jsii-pacmak translates the TypeScript examples (README, docstrings, Javadoc) from the tablet that
 // `rosetta` writes (.jsii.tabl.json); without it they ship untranslated under python/java fences.
 // So every packaging task translates first (a second run in one build reuses the tablet: ~2 s).
-for (const name of ['package:python', 'package:java']) {
+// The npm tarball ships the tablet too (.jsii.tabl.json, 14 KB packed): Construct Hub then shows these
+// translations, compiled strictly with the fixtures in rosetta/, instead of its own loose ones.
+for (const name of ['package:js', 'package:python', 'package:java']) {
   project.tasks.tryFind(name)!.prependSpawn(rosetta);
 }
 
