@@ -1,4 +1,4 @@
-import { awscdk, javascript } from 'projen';
+import { awscdk, javascript, release } from 'projen';
 
 /**
  * aws-cdk-lib floor for users (the peer dependency `^CDK_FLOOR`): the oldest release whose APIs the
@@ -31,6 +31,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
   author: 'cdk-ssm-resource-data-sync contributors',
   authorAddress: 'noreply@example.com',
   repositoryUrl: 'https://github.com/cdkssm/cdk-ssm-resource-data-sync.git',
+  // The project URL of npm, PyPI (Home-page) and the Maven pom (<url>): the repository's page, not its .git URL.
+  homepage: 'https://github.com/cdkssm/cdk-ssm-resource-data-sync',
   license: 'Apache-2.0',
   keywords: ['cdk', 'aws-cdk', 'awscdk', 'ssm', 'systems-manager', 'inventory', 'resource-data-sync', 'explorer'],
   defaultReleaseBranch: 'main',
@@ -45,9 +47,25 @@ const project = new awscdk.AwsCdkConstructLibrary({
   jsiiVersion: '~6.0.0',
   typescriptVersion: '~6.0.0',
 
-  // CI is `.ci/run`; no GitHub workflows, mergify or release automation in this repository.
+  // CI is `.ci/run`; no GitHub workflows or mergify in this repository. Releases are cut by hand from a
+  // clean clone with `npx projen release` (CONTRIBUTING.md "Releasing"): projen's bump (commit-and-tag-version,
+  // conventional commits), the full build and the registry checks, then CHANGELOG.md, a release commit and a
+  // tag. Pushing and publishing stay manual (`git push --follow-tags`, then the `publish:*` tasks).
   github: false,
-  release: false,
+  release: true,
+  releaseTrigger: release.ReleaseTrigger.manual({ changelogPath: 'CHANGELOG.md', gitPushCommand: '' }),
+  // Below 1.0.0 commit-and-tag-version bumps the minor on a breaking change; from 1.0.0 a breaking change
+  // bumps the major. The first release (no `v*` tag yet) is therefore 1.0.0.
+  minMajorVersion: 1,
+  // CHANGELOG.md sections: features, fixes and performance (this project's perf commits are user-visible).
+  versionrcOptions: {
+    types: [
+      { type: 'feat', section: 'Features' },
+      { type: 'fix', section: 'Bug Fixes' },
+      { type: 'perf', section: 'Performance' },
+      ...['chore', 'docs', 'style', 'refactor', 'test', 'build', 'ci'].map(type => ({ type, hidden: true })),
+    ],
+  },
 
   publishToPypi: {
     distName: 'cdk-ssm-resource-data-sync',
@@ -93,6 +111,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
   gitignore: ['cdk.out/', '/.venv/', '/build/', '__pycache__/', '*.pyc', 'target/', '/examples/java/target/', '.jsii.tabl.json'],
 });
 
+// PyPI lists CDK libraries under the `Framework :: AWS CDK` classifiers (aws-cdk-lib has both); jsii-pacmak
+// adds them from jsii.targets.python.classifiers, which projen's publishToPypi does not expose.
+project.package.file.addOverride('jsii.targets.python.classifiers', ['Framework :: AWS CDK', 'Framework :: AWS CDK :: 2']);
+
 // experimentalIntegRunner asks for @latest of both. Pin them: the alpha's peer range must accept
 // CDK_DEV_VERSION, and integ-runner after 2.197 is not known to read this aws-cdk-lib's cloud assembly.
 for (const name of ['@aws-cdk/integ-runner', '@aws-cdk/integ-tests-alpha']) {
@@ -110,7 +132,7 @@ project.tasks.tryFind('integ:update')!.reset(`integ-runner --language typescript
 for (const pattern of ['/examples/', 'cdk.out/', 'cdk.json', '/.ci/', '/.venv/', '/build/', '/docs/']) {
   project.addPackageIgnore(pattern);
 }
-for (const pattern of ['/bench/', '/rosetta/', '/scripts/']) {
+for (const pattern of ['/bench/', '/rosetta/', '/scripts/', '/CONTRIBUTING.md']) {
   project.addPackageIgnore(pattern);
 }
 
@@ -177,11 +199,15 @@ project.eslint?.addOverride({
 // `test:languages`: the example app in TypeScript, Python and Java, built on the packaged library,
 // must give the same templates (examples/cross-language.test.ts). Run by .ci/run.
 // Maven's downloads for packaging go to build/m2 (shared with the Java example), not ~/.m2.
-project.tasks.tryFind('package:java')!.reset('jsii-pacmak -v --target java --maven-local-repository build/m2');
+// scripts/jsii-pacmak.js is jsii-pacmak with one fix to its Java Javadoc: the setters of a construct's fluent
+// builder say "This parameter is required." for optional properties too (see the script).
+project.tasks.tryFind('package:java')!.reset('node scripts/jsii-pacmak.js -v --target java --maven-local-repository build/m2');
 // jsii-pacmak translates the TypeScript examples (README, docstrings, Javadoc) from the tablet that
 // `rosetta` writes (.jsii.tabl.json); without it they ship untranslated under python/java fences.
 // So every packaging task translates first (a second run in one build reuses the tablet: ~2 s).
-for (const name of ['package:python', 'package:java']) {
+// The npm tarball ships the tablet too (.jsii.tabl.json, 14 KB packed): Construct Hub then shows these
+// translations, compiled strictly with the fixtures in rosetta/, instead of its own loose ones.
+for (const name of ['package:js', 'package:python', 'package:java']) {
   project.tasks.tryFind(name)!.prependSpawn(rosetta);
 }
 
@@ -197,9 +223,48 @@ const languages = project.addTask('test:languages', {
   env: { JEST_JUNIT_OUTPUT_NAME: 'junit-languages.xml' },
 });
 languages.spawn(project.compileTask);
+languages.spawn(project.tasks.tryFind('package:js')!);
 languages.spawn(project.tasks.tryFind('package:python')!);
 languages.spawn(project.tasks.tryFind('package:java')!);
 languages.exec('jest --ci --coverage=false --testMatch "<rootDir>/examples/**/*.test.ts"');
+
+// `test:registries`: the registries' own checks on the packages in dist/ (npm publish --dry-run, twine check,
+// the pom and the jars Maven Central requires, what Construct Hub reads), without publishing:
+// examples/registries.test.ts. CI runs it inside test:languages (same packages); the release runs it on
+// the packages that carry the new version.
+const registries = project.addTask('test:registries', {
+  description: 'Check the packages in dist/ with the registries\' own tools (npm, twine, the Maven Central pom rules), without publishing',
+  env: { JEST_JUNIT_OUTPUT_NAME: 'junit-registries.xml' },
+  exec: 'jest --ci --coverage=false --testMatch "<rootDir>/examples/registries.test.ts"',
+});
+
+// The release (CONTRIBUTING.md "Releasing"): bump, build (tests and package-all), then the registry checks
+// on those packages before the version is reset and the release commit and tag are made.
+const releaseTask = project.tasks.tryFind('release')!;
+const buildStep = releaseTask.steps.findIndex(step => step.spawn === project.buildTask.name);
+releaseTask.insertStep(buildStep + 1, { spawn: registries.name });
+
+// The publishing commands (publib, the tool projen's release workflows run), one per registry, from dist/.
+// `PUBLIB_DRYRUN=true` makes each a dry run. Credentials: CONTRIBUTING.md "Publishing".
+const PUBLIB = 'publib@0.2.1061';
+for (const [registry, command, description] of [
+  ['npm', 'publib-npm', 'npm (NPM_TOKEN)'],
+  ['pypi', 'publib-pypi', 'PyPI (TWINE_USERNAME, TWINE_PASSWORD)'],
+  ['maven', 'publib-maven', 'Maven Central (MAVEN_USERNAME, MAVEN_PASSWORD, MAVEN_GPG_PRIVATE_KEY, MAVEN_GPG_PRIVATE_KEY_PASSPHRASE, MAVEN_ENDPOINT)'],
+]) {
+  project.addTask(`publish:${registry}`, {
+    description: `Publish the package in dist/ to ${description}; PUBLIB_DRYRUN=true for a dry run`,
+    exec: `npx --yes -p ${PUBLIB} ${command}`,
+  });
+}
+
+// `docgen:languages`: the API reference in Python and Java (what Construct Hub renders from the same
+// assembly), committed under docs/ like API.md. Not part of compile: jsii-docgen translates every example
+// with jsii-rosetta (about 35 s of CPU per language); CI regenerates and diffs them.
+project.addTask('docgen:languages', {
+  description: 'Generate the Python and Java API reference (docs/API.python.md, docs/API.java.md) with jsii-docgen',
+  exec: 'jsii-docgen -l python -l java -o docs/API.md',
+});
 
 // No deprecated aws-cdk-lib API (teams set JSII_DEPRECATED=fail, and aws-cdk-lib then throws on the
 // first call of one): the integ apps, the example app and the Python and Java example apps

@@ -20,7 +20,7 @@ const env = {
   CDK_CONTEXT_JSON: JSON.stringify({ ...cxapi.CURRENTLY_RECOMMENDED_FLAGS, centralKeyArn: 'arn:aws:kms:us-east-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab' }),
   PIP_CACHE_DIR: path.join(build, 'pip-cache'),
   PIP_DISABLE_PIP_VERSION_CHECK: '1',
-  JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION: '1',
+  JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: '20',
 };
 
 function run(command: string, args: string[], options: SpawnSyncOptions = {}): string {

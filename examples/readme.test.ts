@@ -31,7 +31,7 @@ const env = {
   ...process.env,
   PIP_CACHE_DIR: path.join(build, 'pip-cache'),
   PIP_DISABLE_PIP_VERSION_CHECK: '1',
-  JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION: '1',
+  JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: '20',
   // `python3` and `pip` are the virtual environment's, as after `source .venv/bin/activate`.
   PATH: `${path.join(venv, 'bin')}${path.delimiter}${process.env.PATH}`,
   VIRTUAL_ENV: venv,

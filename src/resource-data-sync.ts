@@ -134,7 +134,7 @@ export interface ResourceDataSyncProps {
  * const inventory = new ResourceDataSync(stack, 'Inventory');
  *
  * // Explorer OpsData from two Regions of this account.
- * new ResourceDataSync(stack, 'OpsData', {
+ * const opsData = new ResourceDataSync(stack, 'OpsData', {
  *   source: SyncSource.singleAccount({ regions: ['us-east-1', 'eu-west-1'] }),
  * });
  */
