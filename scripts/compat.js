@@ -31,8 +31,8 @@
  * Tests of the test toolchain that needs a newer aws-cdk-lib than the floor (cdk-nag 3 uses
  * `Validations.addPlugins`, aws-cdk-lib >= 2.257) are skipped on older versions: see TOOLCHAIN_TESTS.
  * test/example.test.ts is not run here: it synthesizes in a child process, on the project's
- * aws-cdk-lib (OUT_OF_PROCESS_TESTS). Nor is test/query/queries.trino.test.ts: it tests the query
- * layer's SQL in Trino, not aws-cdk-lib (ENGINE_TESTS).
+ * aws-cdk-lib (OUT_OF_PROCESS_TESTS). Nor are the Trino tests (test/**/*.trino.test.ts): they test
+ * the query layer's and the history's SQL in Trino, not aws-cdk-lib (ENGINE_TESTS).
  */
 const { spawnSync } = require('child_process');
 const fs = require('fs');
@@ -56,11 +56,12 @@ const TOOLCHAIN_TESTS = { 'test/nag.test.ts': '2.257.0' };
  */
 const OUT_OF_PROCESS_TESTS = ['test/example.test.ts'];
 /**
- * Test files of SQL, not of aws-cdk-lib: test/query/*.trino.test.ts run the query layer in a Trino
- * server (built from the project's aws-cdk-lib templates; the templates themselves are checked on
- * every version by test/query/inventory-database.test.ts).
+ * Test files of SQL, not of aws-cdk-lib (a pattern of paths): test/**/*.trino.test.ts run the query
+ * layer and the history in a Trino server (built from the project's aws-cdk-lib templates; the
+ * templates themselves are checked on every version by test/query/inventory-database.test.ts and
+ * test/history/inventory-history.test.ts).
  */
-const ENGINE_TESTS = ['test/query/queries.trino.test.ts'];
+const ENGINE_TESTS = '\\.trino\\.test\\.ts$';
 
 const cmp = (a, b) => {
   const [x, y] = [a, b].map(v => v.split(/[.-]/).slice(0, 3).map(Number));
@@ -112,12 +113,12 @@ for (const version of versions) {
   run(path.join(root, 'node_modules', '.bin', 'tsc'), ['-p', tsconfig]);
   console.log(`::: src/ compiles against aws-cdk-lib ${version}`);
 
-  const skipped = [...OUT_OF_PROCESS_TESTS, ...ENGINE_TESTS, ...Object.entries(TOOLCHAIN_TESTS).filter(([, min]) => cmp(version, min) < 0).map(([file]) => file)];
+  const skipped = [...OUT_OF_PROCESS_TESTS, ...Object.entries(TOOLCHAIN_TESTS).filter(([, min]) => cmp(version, min) < 0).map(([file]) => file)];
   projects.push({
     displayName: `aws-cdk-lib@${version}`,
     rootDir: root,
     testMatch: ['<rootDir>/test/**/*.test.ts'],
-    testPathIgnorePatterns: ['/node_modules/', ...skipped.map(f => `<rootDir>/${f}`)],
+    testPathIgnorePatterns: ['/node_modules/', ENGINE_TESTS, ...skipped.map(f => `<rootDir>/${f}`)],
     transform: { '^.+\\.[t]sx?$': ['ts-jest', { tsconfig: 'test/tsconfig.json' }] },
     moduleNameMapper: {
       '^aws-cdk-lib$': lib,
