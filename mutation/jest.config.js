@@ -1,0 +1,33 @@
+// The jest configuration of mutation runs (mutation/stryker.config.mjs): the project's (package.json,
+// written by projen) with no coverage or JUnit report, ts-jest without type checking (the type
+// checker already ran on the real code), and only the tests that can kill a mutant at a useful
+// cost (CONTRIBUTING.md, "Mutation testing", has the figures).
+const { jest } = require('../package.json');
+
+const profile = process.env.MUTATE_PROFILE ?? 'src';
+
+/** Left out of every mutation run (see CONTRIBUTING.md for why each). */
+const EXCLUDED = [
+  '/test/lifecycle/',
+  '/test/query/queries.trino.test.ts',
+  '/test/nag.test.ts',
+  '/test/schema.test.ts',
+  '/test/example.test.ts',
+  '/test/snapshot.test.ts',
+  '/test/api-sync/botocore.test.ts',
+];
+
+/** The handlers' own tests: the only ones that run the handler files rather than embed them. */
+const HANDLER_TESTS = ['<rootDir>/test/api-sync/handler.test.ts', '<rootDir>/test/monitor/handler.test.ts'];
+
+module.exports = {
+  ...jest,
+  rootDir: '..',
+  collectCoverage: false,
+  reporters: ['default'],
+  testMatch: profile === 'handlers' ? HANDLER_TESTS : jest.testMatch,
+  testPathIgnorePatterns: [...jest.testPathIgnorePatterns, ...(profile === 'handlers' ? [] : EXCLUDED)],
+  transform: {
+    '^.+\\.[t]sx?$': ['ts-jest', { tsconfig: 'test/tsconfig.json', isolatedModules: true }],
+  },
+};
