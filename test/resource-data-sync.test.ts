@@ -9,9 +9,15 @@ const ACCOUNT_ARN_PATTERN = {
 };
 
 describe('zero-config Inventory sync', () => {
-  const stack = newStack();
-  const sync = new ResourceDataSync(stack, 'Inventory');
-  const template = Template.fromStack(stack);
+  // Built before the tests, not in the describe body: a construct that throws fails each test by name.
+  let stack: Stack;
+  let sync: ResourceDataSync;
+  let template: Template;
+  beforeAll(() => {
+    stack = newStack();
+    sync = new ResourceDataSync(stack, 'Inventory');
+    template = Template.fromStack(stack);
+  });
 
   test('makes exactly a key, a bucket, its policy and the sync', () => {
     expect(Object.keys(template.toJSON().Resources).map(id => template.toJSON().Resources[id].Type).sort()).toEqual([
