@@ -8,6 +8,7 @@
  *   npx projen mutate src/policies.ts        # some files (any under src/)
  *   npx projen mutate:changed                # the files under src/ changed since main, incrementally
  *   MUTATE_CONCURRENCY=2 npx projen mutate … # two test processes (only when `uptime` shows a low load)
+ *   npx projen mutate -- --incremental src/policies.ts  # only the mutants whose code or tests changed since its last run
  *   npx projen mutate -- --report-only       # no run: the check of the last reports in build/mutation/
  *
  * Each file is mutated in its own Stryker run (the machine is shared; a run can be stopped and
@@ -44,6 +45,7 @@ const NOT_KILLED = new Set(['Survived', 'NoCoverage', 'RuntimeError']);
 
 function main(argv) {
   const changed = argv.includes('--changed');
+  const incremental = changed || argv.includes('--incremental');
   const reportOnly = argv.includes('--report-only');
   let files = argv.filter(a => !a.startsWith('--')).map(f => path.relative(ROOT, path.resolve(f)));
   if (changed) files = changedFiles();
@@ -61,7 +63,7 @@ function main(argv) {
   for (const file of files) {
     const profile = file.endsWith('handler.js') ? 'handlers' : 'src';
     if (!reportOnly) {
-      const status = stryker(profile, file, changed);
+      const status = stryker(profile, file, incremental);
       if (status !== 0) {
         console.error(`mutate: Stryker failed on ${file} (exit ${status})`);
         return status || 1;

@@ -260,6 +260,16 @@ describe('update', () => {
     expect(responses[0].status).toBe('FAILED');
   });
 
+  test('a replacement whose first sync fails and cannot be deleted: the physical id stays the old sync\'s, the reason names the one left behind', async () => {
+    const next = { ...DESTINATION, SyncName: 'inventory-99999999', S3Destination: { ...DESTINATION.S3Destination, Prefix: 'other' } };
+    ssm.on(ListResourceDataSyncCommand).resolves(listing({ SyncName: next.SyncName, LastStatus: 'Failed', LastSyncStatusMessage: 'S3 write failed' }));
+    ssm.on(DeleteResourceDataSyncCommand).rejects(error('AccessDeniedException', 'not authorized'));
+    await handler.handler(event('Update', next, old(DESTINATION)));
+    expect(responses).toEqual([{
+      status: 'FAILED', id: DESTINATION.SyncName, reason: 'Error: The first sync failed: S3 write failed (inventory-99999999 left behind: delete it)',
+    }]);
+  });
+
   test('the same sync with its keys in another order is no change', async () => {
     const reordered = { ...DESTINATION, S3Destination: Object.fromEntries(Object.entries(DESTINATION.S3Destination).reverse()) };
     await handler.handler(event('Update', reordered, old(DESTINATION)));
@@ -315,6 +325,15 @@ describe('update', () => {
         { SyncName: EXPLORER.SyncName, SyncType: 'SyncFromSource', SyncSource: request(EXPLORER).SyncSource },
       ]);
       expect(responses).toEqual([{ status: 'SUCCESS', id: EXPLORER.SyncName, reason: 'OK' }]);
+    });
+
+    test('in a rollback, another error of the create (throttled past the SDK\'s retries) is a failure: only a name taken means the sync is there', async () => {
+      ssm.on(CreateResourceDataSyncCommand).rejects(error('ThrottlingException', 'Rate exceeded'));
+      status('UPDATE_ROLLBACK_IN_PROGRESS');
+      ssm.on(ListResourceDataSyncCommand).resolves(listing({ ...request(EXPLORER), LastStatus: 'Successful' }));
+      await handler.handler(rollback());
+      expect(ssm.commandCalls(UpdateResourceDataSyncCommand)).toHaveLength(0);
+      expect(responses).toEqual([{ status: 'FAILED', id: replaced.SyncName, reason: 'ThrottlingException: Rate exceeded' }]);
     });
 
     test.each([
