@@ -2,7 +2,20 @@
 // written by projen) with no coverage or JUnit report, ts-jest without type checking (the type
 // checker already ran on the real code), and only the tests that can kill a mutant at a useful
 // cost (CONTRIBUTING.md, "Mutation testing", has the figures).
+const fs = require('fs');
+const path = require('path');
 const { jest } = require('../package.json');
+
+// The tools the tests run from .venv/ (cfn-lint and its registry schemas, botocore) are linked into
+// Stryker's sandbox (this folder's parent there), not copied: 260 MB. MUTATE_ROOT: scripts/mutate.js.
+const venv = path.join(__dirname, '..', '.venv');
+if (process.env.MUTATE_ROOT && !fs.existsSync(venv)) {
+  try {
+    fs.symlinkSync(path.join(process.env.MUTATE_ROOT, '.venv'), venv);
+  } catch (e) {
+    if (e.code !== 'EEXIST') throw e;
+  }
+}
 
 const profile = process.env.MUTATE_PROFILE ?? 'src';
 
@@ -25,7 +38,10 @@ module.exports = {
   rootDir: '..',
   collectCoverage: false,
   reporters: ['default'],
-  testMatch: profile === 'handlers' ? HANDLER_TESTS : jest.testMatch,
+  // MUTATE_TESTS: the test files of the file mutated (scripts/mutate.js, TESTS_OF), if it names them.
+  testMatch: profile === 'handlers' ? HANDLER_TESTS
+    : process.env.MUTATE_TESTS ? process.env.MUTATE_TESTS.split(',').map(file => `<rootDir>/${file}`)
+      : jest.testMatch,
   testPathIgnorePatterns: [...jest.testPathIgnorePatterns, ...(profile === 'handlers' ? [] : EXCLUDED)],
   transform: {
     '^.+\\.[t]sx?$': ['ts-jest', { tsconfig: 'test/tsconfig.json', isolatedModules: true }],
