@@ -35,7 +35,7 @@ function stackSetOf(stack: Stack): any {
 describe('the StackSet', () => {
   let stack: Stack;
   let stackSet: any;
-  beforeAll(() => {
+  beforeEach(() => {
     stack = organization().stack;
     stackSet = stackSetOf(stack);
   });

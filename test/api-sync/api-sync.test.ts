@@ -47,7 +47,7 @@ describe('destinationDataSharing', () => {
   let stack: Stack;
   let template: Template;
   let sync: ResourceDataSync;
-  beforeAll(() => {
+  beforeEach(() => {
     stack = stackWith({ destinationDataSharing: DDS, destination: SyncDestination.newBucket({ organizationId: ORG, prefix: 'inventory' }) });
     template = Template.fromStack(stack);
     sync = stack.node.findChild('Sync0') as ResourceDataSync;

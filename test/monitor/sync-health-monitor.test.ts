@@ -24,7 +24,7 @@ describe('defaults', () => {
   let stack: Stack;
   let monitor: SyncHealthMonitor;
   let template: Template;
-  beforeAll(() => {
+  beforeEach(() => {
     ({ stack, monitor } = monitorStack());
     template = Template.fromStack(stack);
   });
