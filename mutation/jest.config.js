@@ -28,6 +28,9 @@ const EXCLUDED = [
   '/test/example.test.ts',
   '/test/snapshot.test.ts',
   '/test/api-sync/botocore.test.ts',
+  // Never run src/: the policy evaluator's own tests, and the walk over the committed snapshots.
+  '/test/iam/evaluate.test.ts',
+  '/test/policy-walk.test.ts',
 ];
 
 /** The handlers' own tests: the only ones that run the handler files rather than embed them. */
