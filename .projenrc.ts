@@ -97,6 +97,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // test/lifecycle: what CloudFormation does per resource for a change (create-only properties from
     // the CloudFormation registry), the AWS CDK's own template-diff library (`cdk diff`).
     '@aws-cdk/cloudformation-diff@^2.187.5',
+    // `mutate`: mutation testing of src/ (stryker.config.json, scripts/mutate.js). Not part of CI.
+    '@stryker-mutator/core@~9.6.1',
+    '@stryker-mutator/jest-runner@~9.6.1',
   ],
 
   jestOptions: {
@@ -265,6 +268,23 @@ project.addTask('docgen:languages', {
   description: 'Generate the Python and Java API reference (docs/API.python.md, docs/API.java.md) with jsii-docgen',
   exec: 'jsii-docgen -l python -l java -o docs/API.md',
 });
+
+// `mutate`: mutation testing (StrykerJS, jest runner, perTest coverage) of the security-critical files
+// of src/, or of the files given, one file per Stryker run; fails on a mutant that no test kills and
+// mutation/accepted-survivors.json does not list. `mutate:changed`: the files under src/ changed
+// since main, incrementally (Stryker's --incremental, state in build/mutation/). Not part of CI
+// (hours of CPU): see CONTRIBUTING.md, "Mutation testing".
+project.addTask('mutate', {
+  description: 'Mutation testing of src/ (scripts/mutate.js): the checked files or those given; fails on a survivor not in mutation/accepted-survivors.json',
+  exec: 'node scripts/mutate.js',
+  receiveArgs: true,
+});
+project.addTask('mutate:changed', {
+  description: 'Mutation testing of the files under src/ changed since main, incrementally (Stryker --incremental)',
+  exec: 'node scripts/mutate.js --changed',
+  receiveArgs: true,
+});
+project.addPackageIgnore('/mutation/');
 
 // No deprecated aws-cdk-lib API (teams set JSII_DEPRECATED=fail, and aws-cdk-lib then throws on the
 // first call of one): the integ apps, the example app and the Python and Java example apps

@@ -33,8 +33,12 @@ function stackSetOf(stack: Stack): any {
 }
 
 describe('the StackSet', () => {
-  const { stack } = organization();
-  const stackSet = stackSetOf(stack);
+  let stack: Stack;
+  let stackSet: any;
+  beforeEach(() => {
+    stack = organization().stack;
+    stackSet = stackSetOf(stack);
+  });
 
   test('is service-managed, deploys automatically to the targets and Regions, and deletes syncs of accounts that leave', () => {
     expect(stackSet.Properties).toMatchObject({

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Stack, Token } from 'aws-cdk-lib';
+import { App, CfnParameter, Fn, Stack, Token } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -70,41 +70,43 @@ function syncsOf(stack: Stack) {
 
 const decision = (policy: unknown, request: IamRequest) => evaluatePolicy(policy, request).decision;
 
-describe.each(Object.entries(USE_CASES))('%s: the policies, request by request', (_, build) => {
-  const syncs = syncsOf(build()).filter(s => s.bucketPolicy !== undefined);
-  if (syncs.length === 0) {
-    test('has no bucket policy of its own to evaluate (Explorer, or a bucket of another account)', () => {
-      expect(syncs).toEqual([]);
-    });
-    return;
+/** Its own write is allowed and every other request denied, for one sync of a template. */
+function expectOnlyItsOwnWrites(s: ReturnType<typeof syncsOf>[number]): void {
+  const own = `${s.prefix}AWS:Application/accountid=${s.account}/region=us-east-1/resourcetype=ManagedInstanceInventory/i-0123456789abcdef0.json`;
+  const key = { kmsKeyArn: s.kmsKeyArn };
+  expect(decision(s.bucketPolicy, put(s.bucketArn, own, s.account, key))).toBe('Allow');
+  // Another account's folder, another account's sync, no ACL, plain HTTP, a wrong key, a nested account path.
+  const others = `${s.prefix}AWS:Application/accountid=${OTHER}/region=us-east-1/resourcetype=ManagedInstanceInventory/i-1.json`;
+  expect(decision(s.bucketPolicy, put(s.bucketArn, others, s.account, key))).not.toBe('Allow');
+  expect(decision(s.bucketPolicy, put(s.bucketArn, others, OTHER, key))).not.toBe('Allow');
+  expect(decision(s.bucketPolicy, put(s.bucketArn, own, s.account, { ...key, acl: false }))).not.toBe('Allow');
+  expect(decision(s.bucketPolicy, put(s.bucketArn, own, s.account, { ...key, secure: false }))).toBe('ExplicitDeny');
+  expect(decision(s.bucketPolicy, put(s.bucketArn, `${s.prefix}AWS:Application/accountid=${OTHER}/AWS:Application/accountid=${s.account}/region=us-east-1/i-1.json`, s.account, key))).toBe('ExplicitDeny');
+  if (s.kmsKeyArn) {
+    expect(decision(s.bucketPolicy, put(s.bucketArn, own, s.account, { kmsKeyArn: 'arn:aws:kms:us-east-1:111122223333:key/00000000-0000-0000-0000-000000000000' }))).not.toBe('Allow');
+    expect(decision(s.bucketPolicy, put(s.bucketArn, own, s.account, {}))).not.toBe('Allow');
   }
+  // Another Systems Manager feature of the same account (not a resource data sync).
+  expect(decision(s.bucketPolicy, put(s.bucketArn, own, s.account, { ...key, sourceArn: `arn:aws:ssm:us-east-1:${s.account}:association/abc` }))).not.toBe('Allow');
+  // The service may check the bucket's ACL, and may not read the data.
+  expect(decision(s.bucketPolicy, { principal: { service: 'ssm.amazonaws.com' }, action: 's3:GetBucketAcl', resource: s.bucketArn, context: { 'aws:SecureTransport': 'true', 's3:TlsVersion': '1.2' } })).toBe('Allow');
+  expect(decision(s.bucketPolicy, { principal: { service: 'ssm.amazonaws.com' }, action: 's3:GetObject', resource: `${s.bucketArn}/${own}`, context: { 'aws:SecureTransport': 'true', 's3:TlsVersion': '1.2', 'aws:SourceAccount': s.account } })).not.toBe('Allow');
+  if (s.keyPolicy) {
+    expect(decision(s.keyPolicy, generateDataKey(s.kmsKeyArn!, s.account))).toBe('Allow');
+    expect(decision(s.keyPolicy, generateDataKey(s.kmsKeyArn!, OTHER))).not.toBe('Allow');
+    expect(decision(s.keyPolicy, { ...generateDataKey(s.kmsKeyArn!, s.account), action: 'kms:Decrypt' })).not.toBe('Allow');
+  }
+}
 
-  test.each(syncs.map((s, i) => [i, s]))('sync %i: its own write is allowed and every other request denied', (_i, s) => {
-    const own = `${s.prefix}AWS:Application/accountid=${s.account}/region=us-east-1/resourcetype=ManagedInstanceInventory/i-0123456789abcdef0.json`;
-    const key = { kmsKeyArn: s.kmsKeyArn };
-    expect(decision(s.bucketPolicy, put(s.bucketArn, own, s.account, key))).toBe('Allow');
-    // Another account's folder, another account's sync, no ACL, plain HTTP, a wrong key, a nested account path.
-    const others = `${s.prefix}AWS:Application/accountid=${OTHER}/region=us-east-1/resourcetype=ManagedInstanceInventory/i-1.json`;
-    expect(decision(s.bucketPolicy, put(s.bucketArn, others, s.account, key))).not.toBe('Allow');
-    expect(decision(s.bucketPolicy, put(s.bucketArn, others, OTHER, key))).not.toBe('Allow');
-    expect(decision(s.bucketPolicy, put(s.bucketArn, own, s.account, { ...key, acl: false }))).not.toBe('Allow');
-    expect(decision(s.bucketPolicy, put(s.bucketArn, own, s.account, { ...key, secure: false }))).toBe('ExplicitDeny');
-    expect(decision(s.bucketPolicy, put(s.bucketArn, `${s.prefix}AWS:Application/accountid=${OTHER}/AWS:Application/accountid=${s.account}/region=us-east-1/i-1.json`, s.account, key))).toBe('ExplicitDeny');
-    if (s.kmsKeyArn) {
-      expect(decision(s.bucketPolicy, put(s.bucketArn, own, s.account, { kmsKeyArn: 'arn:aws:kms:us-east-1:111122223333:key/00000000-0000-0000-0000-000000000000' }))).not.toBe('Allow');
-      expect(decision(s.bucketPolicy, put(s.bucketArn, own, s.account, {}))).not.toBe('Allow');
-    }
-    // Another Systems Manager feature of the same account (not a resource data sync).
-    expect(decision(s.bucketPolicy, put(s.bucketArn, own, s.account, { ...key, sourceArn: `arn:aws:ssm:us-east-1:${s.account}:association/abc` }))).not.toBe('Allow');
-    // The service may check the bucket's ACL, and may not read the data.
-    expect(decision(s.bucketPolicy, { principal: { service: 'ssm.amazonaws.com' }, action: 's3:GetBucketAcl', resource: s.bucketArn, context: { 'aws:SecureTransport': 'true', 's3:TlsVersion': '1.2' } })).toBe('Allow');
-    expect(decision(s.bucketPolicy, { principal: { service: 'ssm.amazonaws.com' }, action: 's3:GetObject', resource: `${s.bucketArn}/${own}`, context: { 'aws:SecureTransport': 'true', 's3:TlsVersion': '1.2', 'aws:SourceAccount': s.account } })).not.toBe('Allow');
-    if (s.keyPolicy) {
-      expect(decision(s.keyPolicy, generateDataKey(s.kmsKeyArn!, s.account))).toBe('Allow');
-      expect(decision(s.keyPolicy, generateDataKey(s.kmsKeyArn!, OTHER))).not.toBe('Allow');
-      expect(decision(s.keyPolicy, { ...generateDataKey(s.kmsKeyArn!, s.account), action: 'kms:Decrypt' })).not.toBe('Allow');
-    }
-  });
+// Each use case is built in its test: a stack that fails to build fails that test, not the file.
+test.each(Object.entries(USE_CASES))('%s: each sync\'s own write is allowed and every other request denied', (_, build) => {
+  const all = syncsOf(build());
+  const syncs = all.filter(s => s.bucketPolicy !== undefined);
+  if (syncs.length === 0) {
+    // Explorer, or a bucket of another account: no bucket policy of its own to evaluate.
+    expect(all.map(s => s.bucketPolicy)).toEqual(all.map(() => undefined));
+  }
+  syncs.forEach(expectOnlyItsOwnWrites);
 });
 
 describe('listed accounts', () => {
@@ -126,7 +128,7 @@ describe('listed accounts', () => {
     expect(result.matchedSids).toContain('SSMBucketDelivery444455556666');
   });
 
-  test.each([1, 34, 35, 100, 1000])('%i accounts: both policies stay under their limits, and each account writes only under its own path', n => {
+  test.each([1, 19, 20, 34, 35, 100, 1000])('%i accounts and the stack\'s own: both policies stay under their limits, and each account writes only under its own path', n => {
     const listed = accounts(n);
     const stack = central(listed);
     const template = Template.fromStack(stack).toJSON();
@@ -144,15 +146,89 @@ describe('listed accounts', () => {
     }
     expect(decision(bucketPolicy, put(s.bucketArn, `inv/AWS:Network/accountid=${OTHER}/x.json`, OTHER, { kmsKeyArn: s.kmsKeyArn }))).not.toBe('Allow');
     expect(decision(keyPolicy, generateDataKey(s.kmsKeyArn!, OTHER))).not.toBe('Allow');
-    // Up to 20 accounts: one statement each (AWS's form); past that, one compact statement.
+    // Up to 20 writing accounts: one statement each (AWS's form), in both policies; past that, one compact statement.
     const delivery = bucketPolicy.Statement.filter((x: any) => x.Effect === 'Allow' && x.Action === 's3:PutObject');
     expect(delivery).toHaveLength(n + 1 > 20 ? 1 : n + 1);
+    const encrypt = keyPolicy.Statement.filter((x: any) => x.Principal?.Service === 'ssm.amazonaws.com');
+    expect(encrypt).toHaveLength(n + 1 > 20 ? 1 : n + 1);
+    // The Sids every earlier version wrote (a changed Sid rewrites the deployed policies).
+    if (n + 1 > 20) {
+      expect([delivery[0].Sid, encrypt[0].Sid]).toEqual(['SSMBucketDeliveryEachListedAccount', 'SSMResourceDataSyncEncryptEachListedAccount']);
+    } else {
+      expect(delivery.map((x: any) => x.Sid)).toContain(`SSMBucketDelivery${listed[n - 1]}`);
+    }
   });
 
   test('too many accounts for S3\'s 20 KB: a synth error with the estimated size and the alternatives', () => {
     const stack = central(accounts(1500));
     const errors = synthErrors(stack);
     expect(errors).toMatch(/\[Stack\/Central\] the bucket policy would be about 2\d KB with 1501 writing accounts; the limit is 20 KB\. Grant the whole organization instead \(organizationId\)/);
+  });
+
+  test('at S3\'s 20 KB, the size check follows the deployed policy: one over the limit is an error, one 2 % under it synthesizes', () => {
+    const LIMIT = 20 * 1024;
+    /** The bucket policy as deployed (JSON without white space, every reference resolved), validation skipped. */
+    const deployedSize = (n: number) => {
+      const stack = central(accounts(n));
+      const template = (stack.node.root as App).synth({ skipValidation: true, force: true }).getStackByName(stack.stackName).template;
+      return JSON.stringify(resolveTemplatePolicies(template, ENV).bucketPolicies['arn:aws:s3:::central-inventory']).length;
+    };
+    // The compact form grows by the same bytes for each account: find the counts at the limit.
+    const [low, high] = [1000, 1100];
+    const perAccount = (deployedSize(high) - deployedSize(low)) / (high - low);
+    const sizeOf = (n: number) => deployedSize(low) + (n - low) * perAccount;
+    const over = low + Math.floor((LIMIT - sizeOf(low)) / perAccount) + 1;
+    const under = low + Math.floor((0.98 * LIMIT - sizeOf(low)) / perAccount);
+    expect(deployedSize(over)).toBeGreaterThan(LIMIT);
+    expect(deployedSize(over - 1)).toBeLessThanOrEqual(LIMIT);
+    expect(synthErrors(central(accounts(over)))).toContain(`the bucket policy would be about 20 KB with ${over + 1} writing accounts; the limit is 20 KB.`);
+    expect(deployedSize(under)).toBeLessThanOrEqual(0.98 * LIMIT);
+    expect(synthErrors(central(accounts(under)))).toBe('');
+  });
+});
+
+describe('accounts known only at deploy time (a token list)', () => {
+  test('each account of the list, as resolved at deploy, may write its inventory and encrypt it; no other account, and no other feature', () => {
+    const stack = newStack({ env: ENV });
+    const listed = new CfnParameter(stack, 'Writers', { type: 'String', default: '444455556666,777788889999' });
+    const bucket = new InventoryBucket(stack, 'Central', { bucketName: 'central-inventory', prefix: 'inv', sourceAccounts: Fn.split(',', listed.valueAsString) });
+    new ResourceDataSync(stack, 'Inventory', { destination: SyncDestination.fromInventoryBucket(bucket) });
+    const [s] = syncsOf(stack);
+    const member = (account: string, region = 'eu-west-1') => ({ kmsKeyArn: s.kmsKeyArn, sourceArn: `arn:aws:ssm:${region}:${account}:resource-data-sync/inventory` });
+    for (const account of ['444455556666', '777788889999', ENV.account]) {
+      const own = `inv/AWS:Application/accountid=${account}/region=eu-west-1/resourcetype=ManagedInstanceInventory/i-1.json`;
+      expect(decision(s.bucketPolicy, put(s.bucketArn, own, account, member(account)))).toBe('Allow');
+      expect(decision(s.keyPolicy, generateDataKey(s.kmsKeyArn!, account, member(account).sourceArn))).toBe('Allow');
+      expect(decision(s.bucketPolicy, put(s.bucketArn, own, account, { ...member(account), sourceArn: `arn:aws:ssm:eu-west-1:${account}:association/x` }))).not.toBe('Allow');
+    }
+    const outsider = `inv/AWS:Application/accountid=${OTHER}/region=eu-west-1/i-1.json`;
+    expect(decision(s.bucketPolicy, put(s.bucketArn, outsider, OTHER, member(OTHER)))).not.toBe('Allow');
+    expect(decision(s.keyPolicy, generateDataKey(s.kmsKeyArn!, OTHER, member(OTHER).sourceArn))).not.toBe('Allow');
+  });
+});
+
+describe('the partition of the destination\'s Region', () => {
+  test.each([
+    ['us-east-1', 'aws'], ['cn-north-1', 'aws-cn'], ['us-gov-west-1', 'aws-us-gov'], ['us-iso-east-1', 'aws-iso'], ['us-isob-east-1', 'aws-iso-b'],
+    ['us-isof-south-1', 'aws-iso-f'], ['eu-isoe-west-1', 'aws-iso-e'], ['eusc-de-east-1', 'aws-eusc'],
+    // Regions newer than aws-cdk-lib: their partition from the prefix.
+    ['us-gov-east-9', 'aws-us-gov'], ['eusc-fr-west-9', 'aws-eusc'],
+  ])('a central bucket in %s: syncs of partition %s may write, a sync ARN of another partition may not', (region, partition) => {
+    const env = { account: ENV.account, region };
+    const stack = new Stack(newApp(), 'Stack', { env });
+    const bucket = new InventoryBucket(stack, 'Central', { bucketName: 'central-inventory' });
+    new ResourceDataSync(stack, 'Inventory', { destination: SyncDestination.fromInventoryBucket(bucket) });
+    const template = Template.fromStack(stack).toJSON();
+    const policies = resolveTemplatePolicies(template, { ...env, partition });
+    const bucketArn = `arn:${partition}:s3:::central-inventory`;
+    const [keyArn, keyPolicy] = Object.entries(policies.keyPolicies)[0];
+    const own = `AWS:Application/accountid=${ENV.account}/region=${region}/i-1.json`;
+    const syncArn = (p: string) => `arn:${p}:ssm:${region}:${ENV.account}:resource-data-sync/inventory`;
+    expect(decision(policies.bucketPolicies[bucketArn], put(bucketArn, own, ENV.account, { kmsKeyArn: keyArn, sourceArn: syncArn(partition) }))).toBe('Allow');
+    expect(decision(keyPolicy, generateDataKey(keyArn, ENV.account, syncArn(partition)))).toBe('Allow');
+    const other = partition === 'aws' ? 'aws-cn' : 'aws';
+    expect(decision(policies.bucketPolicies[bucketArn], put(bucketArn, own, ENV.account, { kmsKeyArn: keyArn, sourceArn: syncArn(other) }))).not.toBe('Allow');
+    expect(decision(keyPolicy, generateDataKey(keyArn, ENV.account, syncArn(other)))).not.toBe('Allow');
   });
 });
 

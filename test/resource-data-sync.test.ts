@@ -9,9 +9,17 @@ const ACCOUNT_ARN_PATTERN = {
 };
 
 describe('zero-config Inventory sync', () => {
-  const stack = newStack();
-  const sync = new ResourceDataSync(stack, 'Inventory');
-  const template = Template.fromStack(stack);
+  // Built before each test, not in the describe body: a construct that throws fails each test by name,
+  // and mutation testing's per-test coverage sees which tests run the code (it counts code run in a
+  // beforeAll, or in a describe body, as run by every test).
+  let stack: Stack;
+  let sync: ResourceDataSync;
+  let template: Template;
+  beforeEach(() => {
+    stack = newStack();
+    sync = new ResourceDataSync(stack, 'Inventory');
+    template = Template.fromStack(stack);
+  });
 
   test('makes exactly a key, a bucket, its policy and the sync', () => {
     expect(Object.keys(template.toJSON().Resources).map(id => template.toJSON().Resources[id].Type).sort()).toEqual([
@@ -363,11 +371,12 @@ describe('day two: a change that replaces the sync gets a new generated name', (
     new ResourceDataSync(stack, 'Inventory', props());
     return Object.values(Template.fromStack(stack).findResources('AWS::SSM::ResourceDataSync'))[0].Properties.SyncName;
   }
-  const base = nameWith(() => ({}));
+  /** The name of the sync with no props, built in each test that compares with it. */
+  const base = () => nameWith(() => ({}));
 
   test('the generated name is the construct path and a hash, at most 64 characters', () => {
-    expect(base).toMatch(/^Stack-Inventory-[0-9A-F]{8}-[0-9a-f]{8}$/);
-    expect(nameWith(() => ({}))).toBe(base);
+    expect(base()).toMatch(/^Stack-Inventory-[0-9A-F]{8}-[0-9a-f]{8}$/);
+    expect(nameWith(() => ({}))).toBe(base());
   });
 
   test.each<[string, () => ResourceDataSyncProps]>([
@@ -378,7 +387,7 @@ describe('day two: a change that replaces the sync gets a new generated name', (
     ['another key', () => ({ destination: SyncDestination.fromBucketName('other-bucket', { region: 'us-east-1', kmsKeyArn: 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab' }) })],
     ['a bucket in another Region', () => ({ destination: SyncDestination.fromBucketName('other-bucket', { region: 'eu-west-1' }) })],
   ])('%s changes it', (_, props) => {
-    expect(nameWith(props)).not.toBe(base);
+    expect(nameWith(props)).not.toBe(base());
   });
 
   test('two destinations that differ only in the key get two names', () => {

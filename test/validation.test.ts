@@ -81,8 +81,10 @@ test.each([
 });
 
 test.each([
-  ['us-east-1', 'aws'], ['cn-northwest-1', 'aws-cn'], ['us-gov-west-1', 'aws-us-gov'], ['us-isob-east-1', 'aws-iso-b'],
-  ['eusc-de-east-1', 'aws-eusc'], ['ap-southeast-9', 'aws'], ['cn-south-9', 'aws-cn'], ['nowhere', undefined],
+  ['us-east-1', 'aws'], ['cn-northwest-1', 'aws-cn'], ['us-gov-west-1', 'aws-us-gov'], ['us-iso-east-1', 'aws-iso'], ['us-isob-east-1', 'aws-iso-b'],
+  ['us-isof-south-1', 'aws-iso-f'], ['eu-isoe-west-1', 'aws-iso-e'], ['eusc-de-east-1', 'aws-eusc'], ['ap-southeast-9', 'aws'], ['cn-south-9', 'aws-cn'],
+  ['us-gov-east-9', 'aws-us-gov'], ['us-iso-west-9', 'aws-iso'], ['us-isob-west-9', 'aws-iso-b'], ['us-isof-east-9', 'aws-iso-f'], ['eu-isoe-north-9', 'aws-iso-e'],
+  ['eusc-fr-west-9', 'aws-eusc'], ['nowhere', undefined],
 ])('Region %j is in partition %j, also for Regions newer than aws-cdk-lib', (region, partition) => {
   expect(partitionOfRegion(region)).toBe(partition);
 });

@@ -44,9 +44,14 @@ describe('a sync that sets neither field', () => {
 });
 
 describe('destinationDataSharing', () => {
-  const stack = stackWith({ destinationDataSharing: DDS, destination: SyncDestination.newBucket({ organizationId: ORG, prefix: 'inventory' }) });
-  const template = Template.fromStack(stack);
-  const sync = stack.node.findChild('Sync0') as ResourceDataSync;
+  let stack: Stack;
+  let template: Template;
+  let sync: ResourceDataSync;
+  beforeEach(() => {
+    stack = stackWith({ destinationDataSharing: DDS, destination: SyncDestination.newBucket({ organizationId: ORG, prefix: 'inventory' }) });
+    template = Template.fromStack(stack);
+    sync = stack.node.findChild('Sync0') as ResourceDataSync;
+  });
 
   test('makes the sync through the API: the custom resource with the API request, no AWS::SSM::ResourceDataSync', () => {
     template.resourceCountIs('AWS::SSM::ResourceDataSync', 0);

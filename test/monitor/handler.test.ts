@@ -183,3 +183,67 @@ test('no REPORT: nothing is written to S3', async () => {
   await handler.handler();
   expect(puts).toEqual([]);
 });
+
+test('each organization state that cannot sync fails an Explorer sync; a sync that can is not failed', async () => {
+  const states = ['OrganizationNotExists', 'NoPermissions', 'InvalidOrganizationalUnit', 'TrustedAccessDisabled'];
+  syncs([], [
+    ...states.map(State => ({ SyncName: State, LastStatus: 'Successful', SyncSource: { SourceType: 'AwsOrganizations', State } })),
+    { SyncName: 'valid', LastStatus: 'Successful', SyncSource: { SourceType: 'AwsOrganizations', State: 'Valid' } },
+  ]);
+  const result = await handler.handler();
+  expect(result.syncs.filter((s: any) => s.failed).map((s: any) => s.name)).toEqual(states);
+  expect(metric('FailedSyncs').Value).toBe(4);
+});
+
+test('an Explorer sync has no staleness, even with the timestamps an Inventory sync has', async () => {
+  process.env.PER_SYNC = 'true';
+  syncs([], [{ SyncName: 'ops', LastStatus: 'Successful', LastSuccessfulSyncTime: hoursAgo(7), SyncCreatedTime: hoursAgo(90) }]);
+  const result = await handler.handler();
+  expect(result.syncs).toEqual([{ name: 'ops', type: 'SyncFromSource', status: 'Successful', failed: false, hours: undefined }]);
+  expect(published()).toEqual([
+    { Namespace: 'ResourceDataSync', MetricName: 'FailedSyncs', Value: 0, Unit: 'Count' },
+    { Namespace: 'ResourceDataSync', MetricName: 'SyncFailed', Dimensions: [{ Name: 'SyncName', Value: 'ops' }], Value: 0, Unit: 'Count' },
+  ]);
+});
+
+test('several watched syncs that all exist: none missing', async () => {
+  process.env.SYNC_NAMES = JSON.stringify(['a', 'b']);
+  syncs([{ SyncName: 'a', LastStatus: 'Successful' }, { SyncName: 'b', LastStatus: 'Successful' }]);
+  const result = await handler.handler();
+  expect(result.missing).toEqual([]);
+  expect(metric('FailedSyncs').Value).toBe(0);
+});
+
+test('a page without ResourceDataSyncItems (the API leaves an empty list out) is no sync', async () => {
+  ssm.on(ListResourceDataSyncCommand).resolves({});
+  const result = await handler.handler();
+  expect(result.syncs).toEqual([]);
+  expect(metric('FailedSyncs').Value).toBe(0);
+});
+
+test('metrics go to CloudWatch in requests of at most 500 data points, none empty', async () => {
+  process.env.PER_SYNC = 'true';
+  const explorer = (n: number) => Array.from({ length: n }, (_, i) => ({ SyncName: `ops-${i}`, LastStatus: 'Successful' }));
+  // FailedSyncs and one SyncFailed per sync: 500 data points, then 501.
+  syncs([], explorer(499));
+  await handler.handler();
+  expect(cw.commandCalls(PutMetricDataCommand).map(c => c.args[0].input.MetricData!.length)).toEqual([500]);
+  cw.reset();
+  syncs([], explorer(500));
+  await handler.handler();
+  expect(cw.commandCalls(PutMetricDataCommand).map(c => c.args[0].input.MetricData!.length)).toEqual([500, 1]);
+  expect(published().filter(d => d.MetricName === 'SyncFailed')).toHaveLength(500);
+});
+
+test('the backoff waits: its sleep resolves only once the time has passed', async () => {
+  jest.useFakeTimers({ now: NOW });
+  const fresh = loadInlineHandler(path.join(__dirname, '..', '..', 'src', 'monitor'));
+  let done = false;
+  const sleep = fresh.sleep(500).then(() => { done = true; });
+  jest.advanceTimersByTime(499);
+  await Promise.resolve();
+  expect(done).toBe(false);
+  jest.advanceTimersByTime(1);
+  await sleep;
+  expect(done).toBe(true);
+});

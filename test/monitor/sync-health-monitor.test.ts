@@ -21,8 +21,13 @@ function monitorStack(props?: SyncHealthMonitorProps): { stack: Stack; monitor: 
 }
 
 describe('defaults', () => {
-  const { stack, monitor } = monitorStack();
-  const template = Template.fromStack(stack);
+  let stack: Stack;
+  let monitor: SyncHealthMonitor;
+  let template: Template;
+  beforeEach(() => {
+    ({ stack, monitor } = monitorStack());
+    template = Template.fromStack(stack);
+  });
 
   test('an hourly schedule invokes the inline handler (Node.js 24, at most 4096 characters); it watches the app\'s sync, made first', () => {
     const code = inlineHandlerCode(path.join(__dirname, '..', '..', 'src', 'monitor'));
