@@ -34,7 +34,7 @@ const EXCLUDED = [
 ];
 
 /** The handlers' own tests: the only ones that run the handler files rather than embed them. */
-const HANDLER_TESTS = ['<rootDir>/test/api-sync/handler.test.ts', '<rootDir>/test/monitor/handler.test.ts'];
+const HANDLER_TESTS = ['<rootDir>/test/api-sync/handler.test.ts', '<rootDir>/test/monitor/handler.test.ts', '<rootDir>/test/organization/coverage-handler.test.ts'];
 
 module.exports = {
   ...jest,

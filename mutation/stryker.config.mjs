@@ -20,7 +20,7 @@ export default {
     enableFindRelatedTests: false,
   },
   mutate: profile === 'handlers'
-    ? ['src/**/handler.js']
+    ? ['src/**/*handler.js']
     : ['src/**/*.ts', '!src/index.ts', '!src/**/index.ts'],
   // Two cores shared by several engineers: one test process (scripts/mutate.js may raise it).
   concurrency: 1,

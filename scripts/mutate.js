@@ -39,7 +39,7 @@ const CHECKED = [
   'src/query/inventory-accounts.ts', 'src/query/inventory-database.ts', 'src/query/inventory-table.ts',
   'src/query/inventory-type.ts', 'src/query/named-queries.ts', 'src/query/query-grants.ts',
   'src/query/query-validation.ts', 'src/query/regions.ts',
-  'src/api-sync/handler.js', 'src/monitor/handler.js',
+  'src/api-sync/handler.js', 'src/monitor/handler.js', 'src/organization/coverage-handler.js',
 ];
 
 /**
