@@ -45,7 +45,7 @@ function fenced(markdown: string, language: string): string[] {
 
 /** The `<pre>` examples of a Javadoc comment, as Java source. */
 function javadocExamples(source: string): string[] {
-  const entities: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: '\'', '#64': '@', '#47': '/', '#42': '*' };
+  const entities: Record<string, string> = { 'lt': '<', 'gt': '>', 'amp': '&', 'quot': '"', 'apos': '\'', '#64': '@', '#47': '/', '#42': '*' };
   return [...source.matchAll(/<pre>([\s\S]*?)<\/pre>/g)].map(m => m[1]
     .split('\n').map(line => line.replace(/^\s*\* ?/, '')).join('\n')
     .replace(/&(#?\w+);/g, (all, name) => entities[name] ?? all));
