@@ -63,7 +63,7 @@ const isJavaProgram = (code: string) => /^App \w+ = new App\(/m.test(code) || /p
 const PYTHON_DRIVER = `
 import json, os, shutil, sys, traceback
 import aws_cdk as cdk
-from aws_cdk import aws_s3 as s3
+from aws_cdk import aws_s3 as s3, cx_api
 from cdk_ssm_resource_data_sync import InventoryBucket, ResourceDataSync, SyncDestination, SyncHealthMonitor, SyncType
 given = json.load(open(sys.argv[1]))
 outdir = os.environ["CDK_OUTDIR"]
@@ -82,7 +82,7 @@ for name, code in given["failing"]:
     try:
         exec(code, {**globals(), "app": app})
         assembly = app.synth()
-        found = [str(m.entry.data) for s in assembly.stacks for m in s.messages if str(m.level.value) == "warning"]
+        found = [str(m.entry.data) for s in assembly.stacks for m in s.messages if m.level == cx_api.SynthesisMessageLevel.WARNING]
     except Exception as e:
         found = [str(e)]
     failing.append([name, "\\n".join(found)])
@@ -251,7 +251,7 @@ describe('Java package: the docs in the sources and Javadoc jars', () => {
     fs.writeFileSync(path.join(dir, 'pom.xml'), examplePom.replace(/<mainClass>[^<]*<\/mainClass>/, '<mainClass>RunAll</mainClass>'));
     const maven = ['-q', '-B', `-Dmaven.repo.local=${m2}`];
     run('mvn', [...maven, 'install:install-file', `-Dfile=${javaArtifact('.jar')}`, `-DpomFile=${javaArtifact('.pom')}`]);
-    const lines = run('mvn', [...maven, 'compile', 'exec:java'], { cwd: dir }).trim().split('\n')
+    const lines = run('mvn', [...maven, 'compile', 'exec:java'], { cwd: dir }).replace(/\x1b\[[\d;]*m/g, '').trim().split('\n')
       .filter(l => programs.some(p => l.startsWith(`${p.className}: `)));
     expect(lines.filter(l => !/^[\w.]+: (\S+\.template\.json ?)+$/.test(l))).toEqual([]);
     expect(lines).toHaveLength(programs.length);
