@@ -139,7 +139,7 @@ export abstract class SyncDestination {
    */
   public static fromInventoryBucket(inventoryBucket: InventoryBucket): SyncDestination {
     if (!(inventoryBucket instanceof InventoryBucket)) {
-      throw new Error('SyncDestination.fromInventoryBucket() needs an InventoryBucket, for example new InventoryBucket(stack, "Inventory").');
+      throw new Error('SyncDestination.fromInventoryBucket needs an InventoryBucket (the construct of this library).');
     }
     return new InventoryBucketDestination(inventoryBucket);
   }
@@ -151,7 +151,7 @@ export abstract class SyncDestination {
    */
   public static fromBucket(bucket: s3.IBucket, options: BucketDestinationOptions = {}): SyncDestination {
     if (!bucket || typeof bucket.addToResourcePolicy !== 'function') {
-      throw new Error('SyncDestination.fromBucket() needs an s3.IBucket, for example s3.Bucket.fromBucketName(stack, "Bucket", "my-bucket").');
+      throw new Error('SyncDestination.fromBucket needs a bucket (an s3.Bucket, or one imported with Bucket.fromBucketName).');
     }
     return new ExistingBucketDestination(bucket, options ?? {});
   }
@@ -159,10 +159,14 @@ export abstract class SyncDestination {
   /**
    * A bucket known only by its name and Region, for example a central bucket in another account
    * or Region. No policy is changed; a warning shows the statements the bucket's owner must add.
+   *
+   * @param bucketName the name of the existing bucket the sync writes into (3 to 63 characters,
+   * for example `central-inventory-111122223333`)
+   * @param options the bucket's Region (required), and the prefix and KMS key the sync writes with
    */
   public static fromBucketName(bucketName: string, options: BucketNameDestinationOptions): SyncDestination {
     if (!options || options.region === undefined) {
-      throw new Error(`SyncDestination.fromBucketName(${JSON.stringify(bucketName)}, options) needs options with the bucket's region, for example { region: 'us-east-1' }.`);
+      throw new Error(`SyncDestination.fromBucketName for ${JSON.stringify(bucketName)} needs the options with region, the bucket's Region (for example us-east-1).`);
     }
     return new BucketNameDestination(bucketName, options);
   }
@@ -202,14 +206,14 @@ function bindToBucket(scope: Construct, binding: BucketBinding): SyncDestination
   const crossBucket = crossEnvironment(scope, bucket);
   if (crossBucket && !hasPhysicalName(bucket)) {
     problems.push(`the destination bucket ${bucket.node.path} is in another account or Region (${describeEnv(bucket)}) than this sync (${describeEnv(Stack.of(scope))}), and it has no physical name, so the sync cannot name it. ` +
-      'Give the bucket a bucketName, or point the sync at it with SyncDestination.fromBucketName(name, { region }).');
+      'Give the bucket a bucketName, or point the sync at it with SyncDestination.fromBucketName and the option region.');
     bucketName = 'unknown-at-synth-time';
   }
   let kmsKeyArn = binding.kmsKeyArn ?? encryptionKey?.keyArn;
   const ownedKey = encryptionKey?.node.defaultChild instanceof kms.CfnKey;
   if (encryptionKey && ownedKey && kmsKeyArn === encryptionKey.keyArn && crossEnvironment(scope, encryptionKey)) {
     problems.push(`the destination key ${encryptionKey.node.path} is in another account or Region (${describeEnv(encryptionKey)}) than this sync, and a key's ARN is known only once it is deployed. ` +
-      'Use SyncDestination.fromBucketName(name, { region, kmsKeyArn }) with the deployed key\'s ARN (for example from context), or an encryptionKey imported with kms.Key.fromKeyArn().');
+      'Use SyncDestination.fromBucketName with the options region and kmsKeyArn (the deployed key\'s ARN, for example from context), or an encryptionKey imported with Key.fromKeyArn.');
     kmsKeyArn = undefined;
   }
   const target = { bucketArn: bucket.bucketArn, prefix, kmsKeyArn, kmsKeyArnPattern: cycleFreeKeyPattern(bucket, encryptionKey) };
@@ -340,7 +344,7 @@ class NewBucketDestination extends SyncDestination {
     if (first) {
       return bindToResources(scope, first.resources, [
         `this sync is given the SyncDestination.newBucket() that already made the bucket of ${first.sync.node.path}; one newBucket() is for one sync, and the bucket's logical id would depend on which sync comes first. ` +
-        'To share a bucket, make it with new InventoryBucket(scope, id, { ... }) and give each sync SyncDestination.fromInventoryBucket(bucket).',
+        'To share a bucket, make it an InventoryBucket and give each sync SyncDestination.fromInventoryBucket with it.',
       ]);
     }
     const resources = new DestinationResources(scope, this.options, 'destination ');
@@ -372,7 +376,7 @@ class ExistingBucketDestination extends SyncDestination {
     if (imported && !Token.isUnresolved(bucket.env.region) && bucket.env.region === Stack.of(bucket).region) {
       Annotations.of(scope).addWarningV2(WARN_BUCKET_REGION,
         `The destination bucket ${describeName(bucket.bucketName)} is imported, and the sync takes it to be in its stack's Region (${bucket.env.region}). ` +
-        'If it is in another Region, import it with its Region (s3.Bucket.fromBucketAttributes(scope, id, { bucketName, region })) or use SyncDestination.fromBucketName(name, { region }).');
+        'If it is in another Region, import it with Bucket.fromBucketAttributes and the attributes bucketName and region, or use SyncDestination.fromBucketName and the option region.');
     }
     return bindToBucket(scope, {
       bucket,

@@ -185,7 +185,7 @@ export class DestinationResources {
     DESTINATIONS_OF_APP.set(owner.node.root, [...ofApp, this]);
 
     if (props.autoDeleteObjects === true && !destroy) {
-      problems.push(`${property}autoDeleteObjects is true but removalPolicy is not DESTROY; objects are deleted only with a bucket that is deleted. Set removalPolicy: RemovalPolicy.DESTROY, or leave out autoDeleteObjects.`);
+      problems.push(`${property}autoDeleteObjects is true but removalPolicy is not DESTROY; objects are deleted only with a bucket that is deleted. Set removalPolicy to RemovalPolicy.DESTROY, or leave out autoDeleteObjects.`);
     }
     if (destroy) {
       Annotations.of(owner).addWarningV2(WARN_DESTROY_DELETES_DATA,
@@ -339,7 +339,7 @@ export function targetKey(key: kms.IKey | undefined, property: string, problems:
   const aliasName = (key as Partial<kms.IAlias>).aliasName;
   if (aliasName !== undefined || (!Token.isUnresolved(key.keyArn) && /:alias\//.test(key.keyArn))) {
     problems.push(`${property} is the KMS alias ${describeName(aliasName ?? key.keyArn)}; resource data sync needs the key itself. ` +
-      'Give the key (the kms.Key, or kms.Key.fromKeyArn(scope, id, "arn:aws:kms:<region>:<account>:key/<key-id>")).');
+      'Give the key (the kms.Key, or one imported with Key.fromKeyArn and its ARN, arn:aws:kms:<region>:<account>:key/<key-id>).');
     return undefined;
   }
   return key;

@@ -225,8 +225,8 @@ export class ResourceDataSync extends Resource implements IResourceDataSync {
 
     const problems = [
       ...checkOneOf(props.syncType, Object.values(SyncType), 'syncType', 'Leave it out: a source makes a SYNC_FROM_SOURCE sync, no source a SYNC_TO_DESTINATION sync.'),
-      ...checkBindable(props.destination, 'destination', 'SyncDestination.newBucket(), SyncDestination.fromBucket(...)'),
-      ...checkBindable(props.source, 'source', 'SyncSource.singleAccount({ regions: [...] })'),
+      ...checkBindable(props.destination, 'destination', 'SyncDestination.newBucket or SyncDestination.fromBucket'),
+      ...checkBindable(props.source, 'source', 'SyncSource.singleAccount and the option regions'),
     ];
     const validTypes: string[] = Object.values(SyncType);
     const syncType = props.syncType !== undefined && validTypes.includes(props.syncType) ? props.syncType : undefined;
@@ -422,7 +422,7 @@ function typeProblems(syncType: SyncType, props: ResourceDataSyncProps): string[
   const problems: string[] = [];
   if (syncType === SyncType.SYNC_FROM_SOURCE) {
     if (!props.source) {
-      problems.push('syncType is SYNC_FROM_SOURCE but no source is given. Give a source, for example SyncSource.singleAccount({ regions: [...] }), or use SYNC_TO_DESTINATION for Inventory.');
+      problems.push('syncType is SYNC_FROM_SOURCE but no source is given. Give a source, for example SyncSource.singleAccount with the option regions, or use SYNC_TO_DESTINATION for Inventory.');
     }
     if (props.destination) {
       problems.push(`destination is given but the sync is ${props.syncType ? 'SYNC_FROM_SOURCE' : 'a SyncFromSource sync (it has a source)'}; an Explorer sync takes a source and no destination. Remove the destination, or make a separate SyncToDestination sync for Inventory.`);

@@ -92,7 +92,7 @@ export abstract class SyncSource {
   public static organizationalUnits(organizationalUnitIds: string[], options: SyncSourceOptions): SyncSource {
     requireRegions('organizationalUnits', options);
     if (!Array.isArray(organizationalUnitIds) && !Token.isUnresolved(organizationalUnitIds)) {
-      throw new Error('SyncSource.organizationalUnits(ids, options) needs a list of organizational unit ids first, for example ["ou-ab12-cdef3456"].');
+      throw new Error('SyncSource.organizationalUnits needs a list of organizational unit ids first (for example ou-ab12-cdef3456), then the options.');
     }
     return new RegionsSource('AwsOrganizations', options, {
       organizationSourceType: 'OrganizationalUnits',
@@ -111,7 +111,7 @@ export abstract class SyncSource {
 /** JavaScript callers are not protected by types: a missing options object or Region list is a clear error. */
 function requireRegions(factory: string, options: SyncSourceOptions | undefined): void {
   if (!options || (!Array.isArray(options.regions) && !Token.isUnresolved(options.regions))) {
-    throw new Error(`SyncSource.${factory}() needs options with a list of Regions, for example { regions: ['us-east-1'] }.`);
+    throw new Error(`SyncSource.${factory} needs the options with regions, a list of Regions (for example us-east-1).`);
   }
 }
 

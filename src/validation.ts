@@ -126,7 +126,7 @@ export function checkRegionList(regions: string[], property: string): string[] {
   if (Token.isUnresolved(regions)) return [];
   const problems: string[] = [];
   if (regions.length === 0) {
-    problems.push(`${property} is empty; a source needs at least one Region. List the Regions to aggregate, for example ["us-east-1"].`);
+    problems.push(`${property} is empty; a source needs at least one Region. List the Regions to aggregate (for example us-east-1).`);
   }
   regions.forEach((region, i) => problems.push(...checkRegion(region, `${property}[${i}]`)));
   problems.push(...checkNoDuplicates(regions, property));

@@ -104,7 +104,7 @@ describe('one destination shared by several syncs', () => {
     new ResourceDataSync(stack, 'B', { destination });
     const errors = synthErrors(stack);
     expect(errors).toContain('[Stack/B] this sync is given the SyncDestination.newBucket() that already made the bucket of Stack/A');
-    expect(errors).toContain('new InventoryBucket(scope, id, { ... }) and give each sync SyncDestination.fromInventoryBucket(bucket)');
+    expect(errors).toContain('To share a bucket, make it an InventoryBucket and give each sync SyncDestination.fromInventoryBucket with it.');
   });
 
   test('one newBucket() object used in two apps (a test fixture) makes a bucket in each, with no cross-app state', () => {
@@ -412,7 +412,7 @@ test('a bucket imported without a Region: a warning that the stack\'s Region is 
   const bucket = s3.Bucket.fromBucketName(stack, 'Imported', 'their-bucket');
   new ResourceDataSync(stack, 'Sync', { destination: SyncDestination.fromBucket(bucket) });
   Annotations.fromStack(stack).hasWarning('/Stack/Sync', Match.stringLikeRegexp(
-    'is imported, and the sync takes it to be in its stack\'s Region \\(eu-west-1\\)\\. If it is in another Region, import it with its Region'));
+    'is imported, and the sync takes it to be in its stack\'s Region \\(eu-west-1\\)\\. If it is in another Region, import it with Bucket\\.fromBucketAttributes and the attributes bucketName and region, or use SyncDestination\\.fromBucketName and the option region\\.'));
   Template.fromStack(stack).hasResourceProperties('AWS::SSM::ResourceDataSync', { S3Destination: { BucketRegion: 'eu-west-1' } });
 });
 

@@ -88,7 +88,7 @@ describe('another account or Region', () => {
     new ResourceDataSync(member, 'Inventory', { destination: SyncDestination.fromInventoryBucket(central) });
     const errors = synthErrors(member);
     expect(errors).toContain('[Member/Inventory] the destination bucket Central/Central/Bucket is in another account or Region (111122223333, us-east-1) than this sync (222233334444, us-east-1), and it has no physical name');
-    expect(errors).toContain('Give the bucket a bucketName, or point the sync at it with SyncDestination.fromBucketName(name, { region })');
+    expect(errors).toContain('Give the bucket a bucketName, or point the sync at it with SyncDestination.fromBucketName and the option region.');
     expect(errors).not.toContain('Resolution error');
   });
 
@@ -188,7 +188,7 @@ describe('JavaScript callers, whom no types protect', () => {
   });
 
   test('fromInventoryBucket() of something else throws a clear error', () => {
-    expect(() => SyncDestination.fromInventoryBucket({} as any)).toThrow('SyncDestination.fromInventoryBucket() needs an InventoryBucket');
+    expect(() => SyncDestination.fromInventoryBucket({} as any)).toThrow('SyncDestination.fromInventoryBucket needs an InventoryBucket');
   });
 });
 

@@ -469,14 +469,14 @@ describe('JavaScript callers, whom no types protect', () => {
     new ResourceDataSync(stack, 'Sync', { syncType: 'Bogus' as SyncType, destination: {} as any });
     const errors = synthErrors(stack);
     expect(errors).toContain('[Stack/Sync] syncType "Bogus" is not one of "SyncToDestination", "SyncFromSource"');
-    expect(errors).toContain('[Stack/Sync] destination is not a SyncDestination; make it with SyncDestination.newBucket()');
+    expect(errors).toContain('[Stack/Sync] destination is not a SyncDestination; make it with SyncDestination.newBucket or SyncDestination.fromBucket.');
   });
 
   test.each([
-    ['fromBucketName without options', () => (SyncDestination.fromBucketName as any)('bucket'), 'needs options with the bucket\'s region'],
-    ['singleAccount without options', () => (SyncSource.singleAccount as any)(), 'SyncSource.singleAccount() needs options with a list of Regions'],
-    ['entireOrganization with a string', () => (SyncSource.entireOrganization as any)({ regions: 'us-east-1' }), 'needs options with a list of Regions'],
-    ['organizationalUnits with a string', () => (SyncSource.organizationalUnits as any)('ou-ab12-cdef3456', { regions: ['us-east-1'] }), 'needs a list of organizational unit ids first'],
+    ['fromBucketName without options', () => (SyncDestination.fromBucketName as any)('bucket'), 'SyncDestination.fromBucketName for "bucket" needs the options with region, the bucket\'s Region'],
+    ['singleAccount without options', () => (SyncSource.singleAccount as any)(), 'SyncSource.singleAccount needs the options with regions, a list of Regions'],
+    ['entireOrganization with a string', () => (SyncSource.entireOrganization as any)({ regions: 'us-east-1' }), 'SyncSource.entireOrganization needs the options with regions, a list of Regions'],
+    ['organizationalUnits with a string', () => (SyncSource.organizationalUnits as any)('ou-ab12-cdef3456', { regions: ['us-east-1'] }), 'SyncSource.organizationalUnits needs a list of organizational unit ids first'],
   ])('%s throws a clear error, not a TypeError', (_, call, message) => {
     expect(call).toThrow(message);
   });

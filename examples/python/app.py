@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """The example app in Python: the same stacks as examples/stacks.ts, for Python users.
 
-Run it with the built wheel installed next to aws-cdk-lib (see README, "Install", "From the packages
-this repository builds"):
+Run it with the built wheel installed next to aws-cdk-lib (see docs/development.md, "Using the packages
+before they are published"):
     python app.py            # writes cdk.out/ (or $CDK_OUTDIR)
 """
 import os

@@ -88,7 +88,7 @@ export function apiSyncProblems(scope: IConstruct, options: ApiSyncOptions): str
     const bucket = destination.bucket;
     if (bucket.node.defaultChild instanceof s3.CfnBucket) {
       problems.push(`destinationDataSharing ORGANIZATION writes with the organization's id (aws:SourceOrgID) and tags each object, but the bucket policy of ${bucket.node.path} does not grant the organization, so the first sync would fail. ` +
-        'Use an InventoryBucket (or SyncDestination.newBucket()) with organizationId: "o-...", which adds the statements AWS documents for it.');
+        'Use an InventoryBucket (or SyncDestination.newBucket) with the property organizationId (o-...), which adds the statements AWS documents for it.');
     } else {
       Annotations.of(scope).addWarningV2(WARN_ORGANIZATION_POLICY,
         'destinationDataSharing ORGANIZATION: the destination bucket is not defined in this app, so its policy cannot be checked. It must let ssm.amazonaws.com s3:PutObject and s3:PutObjectTagging ' +

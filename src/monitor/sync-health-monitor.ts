@@ -230,10 +230,10 @@ export class SyncHealthMonitor extends Construct {
   }
 
   private watchProblems(syncs: IResourceDataSync[] | undefined, watchAll: boolean): string[] {
-    if (syncs && watchAll) return ['syncs and watchAllSyncs are both given. Give the syncs to watch, or watchAllSyncs: true for every sync of the account and Region.'];
+    if (syncs && watchAll) return ['syncs and watchAllSyncs are both given. Give the syncs to watch, or set watchAllSyncs to true for every sync of the account and Region.'];
     if (watchAll) return [];
     if (!syncs && this.watched.length === 0) {
-      return ['the monitor\'s stack has no resource data sync, so there is nothing to watch. Give syncs (a ResourceDataSync of another stack, or ResourceDataSync.fromSyncName for one made elsewhere), or watchAllSyncs: true.'];
+      return ['the monitor\'s stack has no resource data sync, so there is nothing to watch. Give syncs (a ResourceDataSync of another stack, or ResourceDataSync.fromSyncName for one made elsewhere), or set watchAllSyncs to true.'];
     }
     const stack = Stack.of(this);
     return (syncs ?? []).filter(sync => !sameEnvironment(sync.env, stack)).map(sync =>

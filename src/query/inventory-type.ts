@@ -61,13 +61,14 @@ function columnsOf(spec: string): InventoryColumn[] {
  * (`Custom:<Name>`) with the columns you declare.
  *
  * @example
+ * const rackColumns: InventoryColumn[] = [
+ *   { attributeName: 'RackLocation' },
+ *   { attributeName: 'Units', type: InventoryColumnType.BIGINT },
+ * ];
  * const types = [
  *   InventoryType.INSTANCE_INFORMATION,
  *   InventoryType.APPLICATION,
- *   InventoryType.custom('Custom:RackInfo', [
- *     { attributeName: 'RackLocation' },
- *     { attributeName: 'Units', type: InventoryColumnType.BIGINT },
- *   ]),
+ *   InventoryType.custom('Custom:RackInfo', rackColumns),
  * ];
  */
 export class InventoryType {

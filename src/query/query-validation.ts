@@ -38,7 +38,7 @@ export function checkTypes(types: InventoryType[]): string[] {
   for (const type of types) {
     const name = type.typeName;
     if (type._kind === INVENTORY_TYPE_KIND.UNKNOWN) {
-      problems.push(`types: ${show(name)} is not an AWS inventory type; use one of ${InventoryType.all().map(t => t.typeName).join(', ')}, or InventoryType.custom("Custom:<Name>", columns) for a custom type.`);
+      problems.push(`types: ${show(name)} is not an AWS inventory type; use one of ${InventoryType.all().map(t => t.typeName).join(', ')}, or InventoryType.custom with a Custom:<Name> type name and its columns for a custom type.`);
       continue;
     }
     if (type._kind === INVENTORY_TYPE_KIND.CUSTOM) {
@@ -46,7 +46,7 @@ export function checkTypes(types: InventoryType[]): string[] {
         problems.push(`types: the custom type name ${show(name)} is not "Custom:" followed by 1 to 93 letters, digits, "_", "-" or "."; use for example "Custom:RackInfo".`);
       }
       if (type.columns.length === 0) {
-        problems.push(`types: the custom type ${show(name)} has no columns; give the attributes its records have, for example InventoryType.custom("${name}", [{ attributeName: "Location" }]).`);
+        problems.push(`types: the custom type ${show(name)} has no columns; give InventoryType.custom the attributes its records have as columns (each an InventoryColumn with attributeName, for example Location).`);
       }
       problems.push(...checkColumns(name, type.columns));
     }

@@ -203,7 +203,7 @@ describe('rules: each is a clear error at synth', () => {
   });
 
   test('destinationDataSharing needs a bucket policy that grants the organization', () => {
-    expect(synthErrors(stackWith({ destinationDataSharing: DDS }))).toMatch(/does not grant the organization, so the first sync would fail. Use an InventoryBucket \(or SyncDestination.newBucket\(\)\) with organizationId/);
+    expect(synthErrors(stackWith({ destinationDataSharing: DDS }))).toMatch(/does not grant the organization, so the first sync would fail. Use an InventoryBucket \(or SyncDestination\.newBucket\) with the property organizationId \(o-\.\.\.\), which adds/);
     const stack = new Stack(newApp(), 'Stack', { env });
     new ResourceDataSync(stack, 'Sync', { destinationDataSharing: DDS, destination: SyncDestination.fromBucket(new s3.Bucket(stack, 'Mine')) });
     expect(synthErrors(stack)).toMatch(/bucket policy of Stack\/Mine does not grant the organization/);

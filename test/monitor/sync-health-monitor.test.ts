@@ -157,7 +157,7 @@ describe('rules: clear errors at synth', () => {
     const stack = new Stack(newApp(), 'Stack', { env });
     new ResourceDataSync(new Stack(stack.node.root as App, 'Elsewhere', { env: { ...env, region: 'eu-west-1' } }), 'Inventory');
     new SyncHealthMonitor(stack, 'Health');
-    expect(synthErrors(stack)).toMatch(/the monitor's stack has no resource data sync, so there is nothing to watch. Give syncs .*, or watchAllSyncs: true/);
+    expect(synthErrors(stack)).toMatch(/the monitor's stack has no resource data sync, so there is nothing to watch. Give syncs .*, or set watchAllSyncs to true\./);
   });
 });
 
