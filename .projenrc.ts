@@ -108,6 +108,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
     jestConfig: {
       testTimeout: 120_000,
+      // jest's default on a 2-core machine is one worker, which runs the files one after the other
+      // (in band). The files are independent (temporary folders, free ports): two workers.
+      maxWorkers: 2,
     },
   },
 
@@ -229,7 +232,8 @@ languages.spawn(project.compileTask);
 languages.spawn(project.tasks.tryFind('package:js')!);
 languages.spawn(project.tasks.tryFind('package:python')!);
 languages.spawn(project.tasks.tryFind('package:java')!);
-languages.exec('jest --ci --coverage=false --testMatch "<rootDir>/examples/**/*.test.ts"');
+// One file at a time: they share the Python virtual environment and the Maven repository under build/.
+languages.exec('jest --ci --runInBand --coverage=false --testMatch "<rootDir>/examples/**/*.test.ts"');
 
 // `test:registries`: the registries' own checks on the packages in dist/ (npm publish --dry-run, twine check,
 // the pom and the jars Maven Central requires, what Construct Hub reads), without publishing:

@@ -129,9 +129,24 @@ public class RunAll {
       }
       System.out.println(name + ": " + written);
     }
+    // The failing apps (FailingApps.java): each builds into a new App, whose synthesis must fail.
+    for (java.lang.reflect.Method app : FailingApps.class.getDeclaredMethods()) {
+      String message;
+      try {
+        software.amazon.awscdk.App cdkApp = new software.amazon.awscdk.App();
+        app.invoke(null, cdkApp);
+        cdkApp.synth();
+        message = "synthesized";
+      } catch (Throwable e) {
+        Throwable cause = e instanceof java.lang.reflect.InvocationTargetException && e.getCause() != null ? e.getCause() : e;
+        message = String.valueOf(cause.getMessage());
+      }
+      System.out.println("FAILING " + app.getName() + ": " + message.replace("\\\\", "\\\\\\\\").replace("\\n", "\\\\n"));
+    }
   }
 }
 `;
+
 
 beforeAll(() => {
   fs.rmSync(work, { recursive: true, force: true });
@@ -232,6 +247,37 @@ ResourceDataSync(stack, "Sync", destination=SyncDestination.from_bucket(s3.Bucke
 /** TypeScript call syntax in a message: an object literal argument, `new X(`, an arrow function, `[...]`. */
 const TYPESCRIPT_CALL = /\(\{|\{ ?\w+[:,} ]|\bnew [A-Z]\w*\(|=>|\[\.\.\.\]/;
 
+/**
+ * Apps a Java user gets wrong (the errors of FAILING_PYTHON_APPS), as methods of one class the driver
+ * runs: the method's name, its body, and what the synthesis error must say.
+ */
+const FAILING_JAVA_APPS: Array<[string, string, RegExp]> = [
+  ['destinationInAnotherAccount', `
+    Stack central = new Stack(app, "Central", StackProps.builder().env(Environment.builder().account("111111111111").region("us-east-1").build()).build());
+    Stack member = new Stack(app, "Member", StackProps.builder().env(Environment.builder().account("222222222222").region("eu-west-1").build()).build());
+    InventoryBucket bucket = new InventoryBucket(central, "Central");
+    ResourceDataSync.Builder.create(member, "Inventory").destination(SyncDestination.fromInventoryBucket(bucket)).build();`,
+  FAILING_PYTHON_APPS[0][2]],
+  ['sourceSyncWithoutSource', `
+    ResourceDataSync.Builder.create(new Stack(app, "Stack"), "Sync").syncType(SyncType.SYNC_FROM_SOURCE).build();`,
+  FAILING_PYTHON_APPS[1][2]],
+  ['autoDeleteObjectsWithoutDestroy', `
+    InventoryBucket.Builder.create(new Stack(app, "Stack"), "Bucket").autoDeleteObjects(true).build();`,
+  FAILING_PYTHON_APPS[2][2]],
+  ['monitorWithNothingToWatch', `
+    new SyncHealthMonitor(new Stack(app, "Stack"), "Monitor");`,
+  FAILING_PYTHON_APPS[3][2]],
+];
+
+const FAILING_JAVA_CLASS = [
+  'import software.amazon.awscdk.*;',
+  'import io.github.cdkssm.resourcedatasync.*;',
+  'public class FailingApps {',
+  ...FAILING_JAVA_APPS.map(([name, body]) => `  public static void ${name}(final App app) {${body}\n  }`),
+  '}',
+  '',
+].join('\n');
+
 describe('Java package: the docs in the sources and Javadoc jars', () => {
   test('every complete program compiles against the built jar and synthesizes', () => {
     const examples = javadocExamples(unzip(javaArtifact('-sources.jar'), /resourcedatasync\/package-info\.java$/));
@@ -247,14 +293,32 @@ describe('Java package: the docs in the sources and Javadoc jars', () => {
       fs.writeFileSync(file, source);
     }
     fs.writeFileSync(path.join(src, 'RunAll.java'), JAVA_DRIVER(programs.map(p => p.className)));
+    fs.writeFileSync(path.join(src, 'FailingApps.java'), FAILING_JAVA_CLASS);
     const examplePom = fs.readFileSync(path.join(root, 'examples', 'java', 'pom.xml'), 'utf-8');
     fs.writeFileSync(path.join(dir, 'pom.xml'), examplePom.replace(/<mainClass>[^<]*<\/mainClass>/, '<mainClass>RunAll</mainClass>'));
     const maven = ['-q', '-B', `-Dmaven.repo.local=${m2}`];
     run('mvn', [...maven, 'install:install-file', `-Dfile=${javaArtifact('.jar')}`, `-DpomFile=${javaArtifact('.pom')}`]);
-    const lines = run('mvn', [...maven, 'compile', 'exec:java'], { cwd: dir }).replace(/\x1b\[[\d;]*m/g, '').trim().split('\n')
-      .filter(l => programs.some(p => l.startsWith(`${p.className}: `)));
+    const output = run('mvn', [...maven, 'compile', 'exec:java'], { cwd: dir }).replace(/\x1b\[[\d;]*m/g, '').trim().split('\n');
+    javaFailing = output.filter(l => l.startsWith('FAILING ')).map(l => {
+      const [, name, message] = /^FAILING (\w+): (.*)$/.exec(l)!;
+      return [name, message.replace(/\\n/g, '\n').replace(/\\\\/g, '\\')] as [string, string];
+    });
+    const lines = output.filter(l => programs.some(p => l.startsWith(`${p.className}: `)));
     expect(lines.filter(l => !/^[\w.]+: (\S+\.template\.json ?)+$/.test(l))).toEqual([]);
     expect(lines).toHaveLength(programs.length);
     expect(lines.join('\n')).toMatch(/CentralInventory\.template\.json.*Inventory-222222222222-eu-west-1\.template\.json/);
   });
+
+  test('errors read right in Java: methods and properties by name, no TypeScript call', () => {
+    // Run by the test above, in the same JVM (one Maven run).
+    expect(javaFailing.map(([name]) => name).sort()).toEqual(FAILING_JAVA_APPS.map(([name]) => name).sort());
+    for (const [name, message] of javaFailing) {
+      const expected = FAILING_JAVA_APPS.find(([n]) => n === name)![2];
+      expect({ name, message }).toEqual({ name, message: expect.stringMatching(expected) });
+      expect({ name, typescript: message.split('\n').filter(line => !/^\s+at /.test(line) && TYPESCRIPT_CALL.test(line)) }).toEqual({ name, typescript: [] });
+    }
+  });
 });
+
+/** The failing Java apps' messages, by method name: from the Maven run of the test of the programs. */
+let javaFailing: Array<[string, string]> = [];

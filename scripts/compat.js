@@ -31,7 +31,7 @@
  * Tests of the test toolchain that needs a newer aws-cdk-lib than the floor (cdk-nag 3 uses
  * `Validations.addPlugins`, aws-cdk-lib >= 2.257) are skipped on older versions: see TOOLCHAIN_TESTS.
  * test/example.test.ts is not run here: it synthesizes in a child process, on the project's
- * aws-cdk-lib (OUT_OF_PROCESS_TESTS). Nor are the Trino tests (test/**/*.trino.test.ts): they test
+ * aws-cdk-lib (OUT_OF_PROCESS_TESTS). Nor are the Trino tests (the files named *.trino.test.ts): they test
  * the query layer's and the history's SQL in Trino, not aws-cdk-lib (ENGINE_TESTS).
  */
 const { spawnSync } = require('child_process');
@@ -56,7 +56,7 @@ const TOOLCHAIN_TESTS = { 'test/nag.test.ts': '2.257.0' };
  */
 const OUT_OF_PROCESS_TESTS = ['test/example.test.ts'];
 /**
- * Test files of SQL, not of aws-cdk-lib (a pattern of paths): test/**/*.trino.test.ts run the query
+ * Test files of SQL, not of aws-cdk-lib (a pattern of paths): the .trino.test.ts files run the query
  * layer and the history in a Trino server (built from the project's aws-cdk-lib templates; the
  * templates themselves are checked on every version by test/query/inventory-database.test.ts and
  * test/history/inventory-history.test.ts).
