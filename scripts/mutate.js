@@ -56,6 +56,8 @@ const TESTS_OF = {
   'src/policies.ts': ['test/policies.test.ts', 'test/inventory-bucket.test.ts', 'test/destination.test.ts', 'test/resource-data-sync.test.ts', 'test/acknowledge.test.ts'],
   'src/destination.ts': [...CONSTRUCT_TESTS, 'test/api-sync/api-sync.test.ts', 'test/monitor/sync-health-monitor.test.ts'],
   'src/inventory-bucket.ts': [...CONSTRUCT_TESTS, 'test/query/inventory-database.test.ts'],
+  // The rules are judged by their own tests, the property test, and the tests of every construct that checks them.
+  'src/validation.ts': [...CONSTRUCT_TESTS, 'test/validation.test.ts', 'test/source.test.ts', 'test/api-sync/api-sync.test.ts', 'test/monitor/sync-health-monitor.test.ts', 'test/query/deprecated.test.ts'],
   ...Object.fromEntries(CHECKED.filter(f => f.startsWith('src/query/')).map(f => [f, QUERY_TESTS])),
 };
 
@@ -107,11 +109,31 @@ function stryker(profile, file, incremental) {
   const start = Date.now();
   // The property test's 1,000 runs (40 s) would dominate each mutant's run; 100 keep its generators' reach.
   const env = { FC_RUNS: '100', ...process.env, MUTATE_PROFILE: profile, MUTATE_FILE: file, MUTATE_ROOT: ROOT, MUTATE_TESTS: (TESTS_OF[source(file)] ?? []).join(',') };
+  env.MUTATE_TEST_NAMES = testNames(file, env);
   const result = spawnSync('npx', args, { cwd: ROOT, stdio: 'inherit', env });
   lastSeconds = Math.round((Date.now() - start) / 1000);
   return result.status;
 }
 let lastSeconds;
+
+/**
+ * The full name of every test of the run, per test file, for mutation/test-sequencer.js (which runs a
+ * mutant's covering tests from their files only). One jest run that loads each file and runs no test
+ * (a name pattern nothing matches reports every test as skipped, with its name).
+ */
+function testNames(file, env) {
+  const out = path.join(OUT, `${slug(file)}.test-names.json`);
+  const report = path.join(OUT, `${slug(file)}.jest.json`);
+  const run = spawnSync('npx', ['jest', '-c', 'mutation/jest.config.js', '--testNamePattern', '^$never', '--json', '--outputFile', report],
+    { cwd: ROOT, stdio: 'ignore', env: { ...env, MUTATE_TEST_NAMES: '' } });
+  if (!fs.existsSync(report)) throw new Error(`mutate: could not list the tests of ${file} (jest exit ${run.status})`);
+  const names = {};
+  for (const result of readJson(report).testResults) {
+    names[path.relative(ROOT, result.name)] = result.assertionResults.map(a => a.fullName);
+  }
+  fs.writeFileSync(out, JSON.stringify(names));
+  return out;
+}
 
 /** The files under src/ changed since the merge base with main, committed or not. */
 function changedFiles() {

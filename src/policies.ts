@@ -327,7 +327,7 @@ const SIZE_BOUND_ENOUGH = 10_240;
  * document runs its post-processing, the costly part): the document as JSON with every reference to
  * a resource attribute or pseudo parameter counted as `2.5 * referenceSize` characters (the estimate
  * counts a reference as `referenceSize`, a joined one as less), and any other string token (such as
- * the account root ARN of a key's default policy) resolved on its own and counted at its JSON size
+ * the account root ARN of a key's default policy) resolved (all in one pass) and counted at its JSON size
  * plus `referenceSize` per intrinsic in it. A list or number token, or a whole-value token, may stand
  * for anything that changes the document's shape: then there is no bound (undefined).
  */
@@ -335,12 +335,14 @@ export function upperBound(scope: IConstruct, document: unknown, referenceSize =
   const json = document && typeof (document as { toJSON?: unknown }).toJSON === 'function' ? (document as { toJSON(): unknown }).toJSON() : document;
   let opaque = false;
   let extra = 0;
+  const others: IResolvable[] = [];
   const text = JSON.stringify(json, (_, value) => {
     if (typeof value === 'string' && value.includes('#{Token[')) {
       opaque = true; // an element of a token list (Token.isUnresolved does not see those)
     } else if (typeof value === 'string' && Token.isUnresolved(value)) {
       for (const token of Tokenization.reverseString(value).tokens) {
-        extra += Reference.isReference(token) ? Math.ceil(2.5 * referenceSize) : resolvedSize(scope, token, referenceSize);
+        if (Reference.isReference(token)) extra += Math.ceil(2.5 * referenceSize);
+        else others.push(token);
       }
     } else if ((value && typeof value === 'object' && typeof value.resolve === 'function') || (typeof value === 'number' && Token.isUnresolved(value))) {
       opaque = true;
@@ -348,13 +350,17 @@ export function upperBound(scope: IConstruct, document: unknown, referenceSize =
     return value;
   });
   if (opaque || text === undefined) return undefined;
-  return Buffer.byteLength(text) + extra;
+  // The other tokens are resolved together: each resolution has a fixed cost, larger than theirs.
+  return Buffer.byteLength(text) + extra + (others.length > 0 ? resolvedSize(scope, others, referenceSize) : 0);
 }
 
-/** A bound of what the estimate counts for one resolved string token: its JSON, plus `referenceSize` per intrinsic in it. */
-function resolvedSize(scope: IConstruct, token: IResolvable, referenceSize: number): number {
+/**
+ * A bound of what the estimate counts for resolved string tokens: their JSON (as a list: a little
+ * more than the sum of each one's), plus `referenceSize` per intrinsic in them.
+ */
+function resolvedSize(scope: IConstruct, tokens: IResolvable[], referenceSize: number): number {
   let intrinsics = 0;
-  const text = JSON.stringify(Stack.of(scope).resolve(token), (_, value) => {
+  const text = JSON.stringify(Stack.of(scope).resolve(tokens), (_, value) => {
     if (value && typeof value === 'object' && !Array.isArray(value)) intrinsics++;
     return value;
   }) ?? '';

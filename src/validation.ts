@@ -22,16 +22,18 @@ export const SYNCS_PER_ACCOUNT_AND_REGION = 5;
 /** Organizational units one sync may name (ResourceDataSyncOrganizationalUnitList: 1..1000). */
 export const MAX_ORGANIZATIONAL_UNITS = 1000;
 
+// The patterns and tables are made where they are used, not when the module loads: mutation testing
+// (CONTRIBUTING.md) can then tell which tests run them, instead of running every test for each change.
 /** Region codes such as `us-east-1`, `us-gov-west-1`, `cn-north-1`, `eusc-de-east-1`. */
-const REGION_PATTERN = /^[a-z]{2,4}(-[a-z]+)+-\d{1,2}$/;
+const regionPattern = (): RegExp => /^[a-z]{2,4}(-[a-z]+)+-\d{1,2}$/;
 /** API ResourceDataSyncOrganizationalUnitId. */
-const OU_PATTERN = /^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$/;
+const ouPattern = (): RegExp => /^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$/;
 /** IAM: an AWS account id. */
-const ACCOUNT_PATTERN = /^\d{12}$/;
+const accountPattern = (): RegExp => /^\d{12}$/;
 /** KMS: a key id (UUID) or a multi-Region key id. */
-const KEY_ID_PATTERN = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$/;
+const keyIdPattern = (): RegExp => /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$/;
 /** AWS Organizations: `o-` and 10 to 32 lower-case letters or digits. */
-const ORGANIZATION_ID_PATTERN = /^o-[a-z0-9]{10,32}$/;
+const organizationIdPattern = (): RegExp => /^o-[a-z0-9]{10,32}$/;
 
 function show(value: string): string {
   return JSON.stringify(value);
@@ -70,7 +72,7 @@ export function checkPrefix(prefix: string | undefined, property: string): strin
 /** A Region code such as `us-east-1`. */
 export function checkRegion(region: string | undefined, property: string): string[] {
   if (region === undefined || Token.isUnresolved(region)) return [];
-  if (!REGION_PATTERN.test(region)) {
+  if (!regionPattern().test(region)) {
     return [`${property} ${show(region)} is not an AWS Region code. Use a code such as "us-east-1" or "eu-west-1".`];
   }
   return [];
@@ -78,7 +80,7 @@ export function checkRegion(region: string | undefined, property: string): strin
 
 /** Whether a well-formed Region code is one this version of aws-cdk-lib knows (new Regions appear). */
 export function isKnownRegion(region: string): boolean {
-  return Token.isUnresolved(region) || !REGION_PATTERN.test(region) || knownRegionNames().has(region);
+  return Token.isUnresolved(region) || !regionPattern().test(region) || knownRegionNames().has(region);
 }
 
 /**
@@ -87,8 +89,8 @@ export function isKnownRegion(region: string): boolean {
  * checks the prefixes against that table).
  */
 export function partitionOfRegion(region: string | undefined): string | undefined {
-  if (region === undefined || Token.isUnresolved(region) || !REGION_PATTERN.test(region)) return undefined;
-  for (const [prefix, partition] of PARTITION_PREFIXES) {
+  if (region === undefined || Token.isUnresolved(region) || !regionPattern().test(region)) return undefined;
+  for (const [prefix, partition] of partitionPrefixes()) {
     if (region.startsWith(prefix)) return partition;
   }
   return 'aws';
@@ -103,7 +105,7 @@ function knownRegionNames(): Set<string> {
 }
 
 /** Region code prefixes of the partitions other than `aws`, most specific first. */
-const PARTITION_PREFIXES: Array<[string, string]> = [
+const partitionPrefixes = (): Array<[string, string]> => [
   ['cn-', 'aws-cn'], ['us-gov-', 'aws-us-gov'], ['us-isob-', 'aws-iso-b'], ['us-isof-', 'aws-iso-f'],
   ['eu-isoe-', 'aws-iso-e'], ['us-iso-', 'aws-iso'], ['eusc-', 'aws-eusc'],
 ];
@@ -141,7 +143,7 @@ export function checkOrganizationalUnits(ouIds: string[], property: string): str
     problems.push(`${property} has ${ouIds.length} entries; a sync takes 1 to ${MAX_ORGANIZATIONAL_UNITS} organizational units. ${ouIds.length < 1 ? 'Name at least one, or use SyncSource.entireOrganization().' : 'Split them over several syncs, or use SyncSource.entireOrganization().'}`);
   }
   ouIds.forEach((id, i) => {
-    if (!Token.isUnresolved(id) && !OU_PATTERN.test(id)) {
+    if (!Token.isUnresolved(id) && !ouPattern().test(id)) {
       problems.push(`${property}[${i}] ${show(id)} is not an organizational unit id; it must look like "ou-ab12-cdef3456" (ou-, 4 to 32 lower-case letters or digits, -, 8 to 32 more).`);
     }
   });
@@ -173,10 +175,10 @@ export function checkKmsKeyArn(arn: string | undefined, property: string): strin
     return [`${property} ${show(arn)} is not a KMS key ARN.${alias} Give the key's full ARN, "arn:aws:kms:<region>:<account>:key/<key-id>"; aliases and bare key ids are not accepted by resource data sync.`];
   }
   const problems: string[] = [];
-  if (!ACCOUNT_PATTERN.test(parts.account)) {
+  if (!accountPattern().test(parts.account)) {
     problems.push(`${property} ${show(arn)} has the account ${show(parts.account)}; an account id is 12 digits. Copy the key's ARN from the KMS console or \`aws kms describe-key\`.`);
   }
-  if (!KEY_ID_PATTERN.test(parts.keyId)) {
+  if (!keyIdPattern().test(parts.keyId)) {
     problems.push(`${property} ${show(arn)} has the key id ${show(parts.keyId)}; a KMS key id is a UUID such as "1234abcd-12ab-34cd-56ef-1234567890ab" (or "mrk-" and 32 hex digits for a multi-Region key).`);
   }
   problems.push(...checkRegion(parts.region, `${property} Region`));
@@ -255,7 +257,7 @@ export function checkAccountIds(accounts: string[], property: string): string[] 
   if (Token.isUnresolved(accounts)) return [];
   const problems: string[] = [];
   accounts.forEach((account, i) => {
-    if (!Token.isUnresolved(account) && !ACCOUNT_PATTERN.test(account)) {
+    if (!Token.isUnresolved(account) && !accountPattern().test(account)) {
       problems.push(`${property}[${i}] ${show(account)} is not an AWS account id; give the 12 digits, for example "111122223333".`);
     }
   });
@@ -266,7 +268,7 @@ export function checkAccountIds(accounts: string[], property: string): string[] 
 /** An AWS Organizations id, `o-` and 10 to 32 lower-case letters or digits. */
 export function checkOrganizationId(id: string | undefined, property: string): string[] {
   if (id === undefined || Token.isUnresolved(id)) return [];
-  if (!ORGANIZATION_ID_PATTERN.test(id)) {
+  if (!organizationIdPattern().test(id)) {
     return [`${property} ${show(id)} is not an AWS Organizations id; it must look like "o-a1b2c3d4e5" ("o-" and 10 to 32 lower-case letters or digits).`];
   }
   return [];
