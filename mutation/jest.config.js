@@ -49,6 +49,8 @@ module.exports = {
     : process.env.MUTATE_TESTS ? process.env.MUTATE_TESTS.split(',').map(file => `<rootDir>/${file}`)
       : jest.testMatch,
   testPathIgnorePatterns: [...jest.testPathIgnorePatterns, ...(profile === 'handlers' ? [] : EXCLUDED)],
+  // A mutant's run stops at its first failing test (mutation/bail-environment.js).
+  testEnvironment: path.join(__dirname, 'bail-environment.js'),
   // Only the test files that hold a covering test (mutation/test-sequencer.js).
   testSequencer: '<rootDir>/mutation/test-sequencer.js',
   transform: {
