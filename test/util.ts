@@ -26,3 +26,24 @@ export function synthErrors(stack: Stack): string {
  * skipped where it is missing (the aws-cdk-lib floor, in `npx projen test:compat`).
  */
 export const testWithNag = (Validations as unknown) === undefined ? test.skip : test;
+
+/**
+ * A fixture built on first use inside a test, shared by the tests after it. Under mutation testing
+ * (MUTATE_PROFILE set, see CONTRIBUTING.md "Mutation testing") it is built anew for every test: Stryker
+ * runs a mutant only with the tests that ran its code, and a shared fixture runs that code in the first
+ * test alone.
+ *
+ * Call it in a test or a `beforeEach`, never in a `describe` body or a `beforeAll`: there it would run
+ * outside every test, and a fixture that throws would fail the whole file rather than the tests that
+ * use it. A build that throws is not kept: each test that uses the fixture fails with the error.
+ */
+export function fixture<T>(build: () => T): () => T {
+  const perTest = process.env.MUTATE_PROFILE !== undefined;
+  let built: { value: T; test: string | undefined } | undefined;
+  return () => {
+    // Within one test, every call gets the same value (in a mutation run too).
+    const test = perTest ? expect.getState().currentTestName : undefined;
+    if (!built || (perTest && (built.test !== test || test === undefined))) built = { value: build(), test };
+    return built.value;
+  };
+}

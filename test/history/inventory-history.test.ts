@@ -9,7 +9,7 @@ import {
 } from '../../src';
 import { cfnLintTemplates } from '../cfn-lint';
 import { schemaErrors } from '../schema';
-import { newApp, synthErrors, testWithNag } from '../util';
+import { fixture, newApp, synthErrors, testWithNag } from '../util';
 
 const ENV = { account: '111122223333', region: 'us-east-1' };
 const NEW_TYPES = ['AWS::Scheduler::Schedule', 'AWS::Glue::Table', 'AWS::Athena::NamedQuery'];
@@ -43,14 +43,16 @@ const CASES: Record<string, () => { stack: Stack; history: InventoryHistory }> =
   },
 };
 
-const templates = Object.fromEntries(Object.entries(CASES).map(([name, build]) => [name, Template.fromStack(build().stack)]));
+/** The template of each case, built in the first test that uses it (see `fixture`). */
+const templates = Object.fromEntries(Object.entries(CASES).map(([name, build]) => [name, fixture(() => Template.fromStack(build().stack))]));
 const historyTables = (template: Template) => Object.values<any>(template.findResources('AWS::Glue::Table'))
   .map(t => t.Properties.TableInput).filter(t => t.Name.endsWith('_history'));
 const inputs = (template: Template) => Object.values<any>(template.findResources('AWS::Scheduler::Schedule'))
   .map(r => ({ ...r.Properties, Input: JSON.parse(r.Properties.Target.Input) }));
 
 describe.each(Object.keys(CASES))('%s', name => {
-  const template = templates[name];
+  let template: Template;
+  beforeEach(() => { template = templates[name](); });
 
   test('a Parquet table per default type, partitioned by snapshot_date only, account and Region as columns', () => {
     const tables = historyTables(template);
@@ -123,7 +125,7 @@ describe.each(Object.keys(CASES))('%s', name => {
 });
 
 test('cfn-lint finds nothing in the templates', () => {
-  const { status, output } = cfnLintTemplates(templates);
+  const { status, output } = cfnLintTemplates(Object.fromEntries(Object.entries(templates).map(([name, template]) => [name, template()])));
   expect(output).toBe('');
   expect(status).toBe(0);
 });
@@ -170,7 +172,7 @@ describe('choices', () => {
   });
 
   test('grantQuery: the query layer\'s grants and read of the history', () => {
-    const policies = JSON.stringify(templates['one sync'].findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: Match.stringLikeRegexp('^Analyst') }] } }));
+    const policies = JSON.stringify(templates['one sync']().findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: Match.stringLikeRegexp('^Analyst') }] } }));
     for (const action of ['athena:StartQueryExecution', 'glue:GetTable', 's3:GetObject*', 'kms:Decrypt']) expect(policies).toContain(`"${action}"`);
     expect(policies).toContain('/inventory-history/*');
   });

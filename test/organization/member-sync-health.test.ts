@@ -2,7 +2,7 @@ import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { InventoryAccounts, InventoryDatabase, OrganizationCoverage, OrganizationInventory, OrganizationInventoryProps } from '../../src';
 import { MAX_TEMPLATE_BODY } from '../../src/organization/organization-inventory';
-import { newApp } from '../util';
+import { fixture, newApp } from '../util';
 
 /*
  * OrganizationInventory's memberSyncHealth: a SyncHealthMonitor in the member template, whose
@@ -24,11 +24,15 @@ function organization(props: Partial<OrganizationInventoryProps> = {}) {
 }
 
 describe('on', () => {
-  const { stack, inventory } = organization({ memberSyncHealth: true });
-  const member = JSON.parse(inventory.memberTemplateBody);
-  const resources = Object.values(member.Resources) as any[];
+  /** Built in the first test that uses it (see `fixture`). */
+  const on = fixture(() => {
+    const { stack, inventory } = organization({ memberSyncHealth: true });
+    const member = JSON.parse(inventory.memberTemplateBody);
+    return { stack, inventory, resources: Object.values(member.Resources) as any[] };
+  });
 
   test('the member template has a monitor of its sync, which writes its report to the central bucket under its own account and Region', () => {
+    const { inventory, resources } = on();
     const fn = resources.find(r => r.Type === 'AWS::Lambda::Function');
     expect(JSON.parse(fn.Properties.Environment.Variables.REPORT['Fn::Join'][1].map((p: any) => (typeof p === 'string' ? p : `<${p.Ref}>`)).join(''))).toEqual({
       bucket: 'org-inventory-111122223333', region: 'us-east-1', key: 'inv/sync-health/<AWS::AccountId>-<AWS::Region>.json', account: '<AWS::AccountId>',
@@ -43,7 +47,7 @@ describe('on', () => {
   });
 
   test('the bucket policy lets each account of the organization write its report under its own id only; the key lets it encrypt through S3', () => {
-    const template = Template.fromStack(stack);
+    const template = Template.fromStack(on().stack);
     template.hasResourceProperties('AWS::S3::BucketPolicy', {
       PolicyDocument: {
         Statement: Match.arrayWith([{

@@ -11,7 +11,7 @@ import {
 } from '../../src';
 import { MAX_INLINE_CODE, inlineHandlerCode } from '../../src/inline-code';
 import { cfnLint } from '../cfn-lint';
-import { newApp, synthErrors, testWithNag } from '../util';
+import { fixture, newApp, synthErrors, testWithNag } from '../util';
 
 const env = { account: '111122223333', region: 'us-east-1' };
 
@@ -50,10 +50,14 @@ const config = (template: Template) => {
 };
 
 describe('defaults', () => {
-  const { stack, coverage } = coverageStack();
-  const template = Template.fromStack(stack);
+  /** Built in the first test that uses it (see `fixture`); the cdk-nag test, last, acknowledges its findings. */
+  const defaults = fixture(() => {
+    const { stack, coverage } = coverageStack();
+    return { stack, coverage, template: Template.fromStack(stack) };
+  });
 
   test('an hourly schedule runs the inline census (at most 4,096 characters) with the inventory\'s bucket, OUs, Regions and StackSet', () => {
+    const { coverage, template } = defaults();
     const code = inlineHandlerCode(path.join(__dirname, '..', '..', 'src', 'organization'), 'coverage-handler.js');
     expect(code.length).toBeLessThanOrEqual(MAX_INLINE_CODE);
     template.hasResourceProperties('AWS::Lambda::Function', { Runtime: 'nodejs24.x', Code: { ZipFile: code }, Timeout: 600 });
@@ -77,6 +81,7 @@ describe('defaults', () => {
   });
 
   test('alarm: a silent account-Region or a failed census in a period; no data before the first run is OK', () => {
+    const { template } = defaults();
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Metrics: [
         { Id: 'expr_1', Expression: 'MAX([silent, errors])' },
@@ -90,6 +95,7 @@ describe('defaults', () => {
   });
 
   test('least privilege: list the organization, the StackSet\'s instances, the Inventory keys; write the report and metrics', () => {
+    const { template } = defaults();
     const policies = Object.values(template.findResources('AWS::IAM::Policy', { Properties: { PolicyName: Match.stringLikeRegexp('^CoverageRole') } }));
     expect(policies).toHaveLength(1);
     const statements = policies[0].Properties.PolicyDocument.Statement;
@@ -105,6 +111,7 @@ describe('defaults', () => {
   });
 
   test('metrics in the aws-cdk-lib style', () => {
+    const { coverage } = defaults();
     expect(coverage.metricSilentAccounts().metricName).toBe('SilentAccounts');
     expect(coverage.metricReportingAccounts().statistic).toBe('Minimum');
     expect(coverage.metricMaxDataAgeHours({ period: Duration.days(1) }).period.toHours()).toBe(24);
@@ -113,6 +120,7 @@ describe('defaults', () => {
   });
 
   test('cfn-lint passes', () => {
+    const { template } = defaults();
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rds-coverage-'));
     const file = path.join(dir, 'template.json');
     fs.writeFileSync(file, JSON.stringify(template.toJSON()));
@@ -121,6 +129,7 @@ describe('defaults', () => {
   });
 
   testWithNag('cdk-nag: IAM5 (wildcards with reasons) and the central bucket\'s S1, acknowledged', () => {
+    const { stack, coverage } = defaults();
     const findings = new AwsSolutionsChecks().validateScope(stack).violations
       .flatMap(v => v.violatingResources.map(r => `${v.ruleName} ${r.locations?.[0] ?? ''}`));
     expect(findings.map(f => f.split(' ')[0]).sort()).toEqual([

@@ -9,7 +9,7 @@ import {
 } from '../../src';
 import { cfnLintTemplates } from '../cfn-lint';
 import { schemaErrors } from '../schema';
-import { newApp, synthErrors, testWithNag } from '../util';
+import { fixture, newApp, synthErrors, testWithNag } from '../util';
 
 const ENV = { account: '111122223333', region: 'us-east-1' };
 const NEW_TYPES = ['AWS::Glue::Database', 'AWS::Glue::Table', 'AWS::Athena::WorkGroup', 'AWS::Athena::NamedQuery'];
@@ -40,16 +40,15 @@ const CASES: Record<string, () => { stack: Stack; database: InventoryDatabase }>
   },
 };
 
-/** The template of each case, built on first use: a case that throws fails the tests that use it, by name. */
-const built = new Map<string, Template>();
+/** The template of each case, built in the first test that uses it (see `fixture`): a case that throws fails the tests that use it, by name. */
+const templates = Object.fromEntries(Object.entries(CASES).map(([name, build]) => [name, fixture(() => Template.fromStack(build().stack))]));
 function templateOf(name: string): Template {
-  if (!built.has(name)) built.set(name, Template.fromStack(CASES[name]().stack));
-  return built.get(name)!;
+  return templates[name]();
 }
 
 describe.each(Object.keys(CASES))('%s', name => {
   let template: Template;
-  beforeAll(() => { template = templateOf(name); });
+  beforeEach(() => { template = templateOf(name); });
 
   test('has the database, a table per type, the work group and the named queries', () => {
     template.resourceCountIs('AWS::Glue::Database', 1);
