@@ -29,3 +29,12 @@ export function loadInlineHandler(dir: string, modules: { [name: string]: any } 
 function isInstrumented(code: string): boolean {
   return code.includes('__stryker__') && process.env.STRYKER_MUTATOR_WORKER !== undefined;
 }
+
+/**
+ * `test`, or `test.skip` where the handler file is Stryker's instrumented copy (under mutation
+ * testing): no template can embed that copy (it is far longer than inline code may be), so a test
+ * that synthesizes a stack with the handler cannot run then.
+ */
+export function testWithTemplate(dir: string, file = 'handler.js'): jest.It {
+  return isInstrumented(fs.readFileSync(path.join(dir, file), 'utf-8')) ? test.skip : test;
+}

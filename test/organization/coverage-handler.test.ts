@@ -4,7 +4,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { FakeOrganization, sdkModules } from './fake-organization';
 import { InventoryAccounts, InventoryDatabase, OrganizationCoverage, OrganizationInventory } from '../../src';
 import { validate } from '../botocore';
-import { loadInlineHandler } from '../inline-handler';
+import { loadInlineHandler, testWithTemplate } from '../inline-handler';
 import { athenaReadErrors } from '../query/athena-openx';
 import { newApp } from '../util';
 
@@ -139,7 +139,7 @@ describe('a census of the whole organization', () => {
     expect(new Set(fake.report().map(r => r.checkedat))).toEqual(new Set([new Date(NOW).toISOString()]));
   });
 
-  test('each line reads in Athena through the synthesized `coverage` table (OpenX JSON SerDe model)', () => {
+  testWithTemplate(path.join(__dirname, '..', '..', 'src', 'organization'), 'coverage-handler.js')('each line reads in Athena through the synthesized `coverage` table (OpenX JSON SerDe model)', () => {
     const stack = new Stack(newApp(), 'Stack', { env: { account: MGMT, region: 'us-east-1' } });
     const inventory = new OrganizationInventory(stack, 'Organization', {
       organizationId: 'o-a1b2c3d4e5', organizationalUnits: ['r-ab12'], regions: ['us-east-1', 'eu-west-1'], bucketName: 'org-inventory-111122223333',
