@@ -195,6 +195,33 @@ test('S3 listing: every page of an account with 2,500 nodes; the newest write is
   expect(row('222222222222', 'eu-west-1')).toMatchObject({ status: 'SILENT', agehours: 60 });
 });
 
+test('the newest write of an account-Region counts, wherever S3 lists it; a key without a Region is ignored', async () => {
+  account('222222222222', 10_000);
+  // Listed in key order: the newest node first, an older one after it.
+  fake.objects.set('AWS:InstanceInformation/accountid=222222222222/region=us-east-1/resourcetype=ManagedInstanceInventory/i-00000000000000000.json', hoursAgo(2));
+  fake.objects.set('AWS:InstanceInformation/accountid=222222222222/region=us-east-1/resourcetype=ManagedInstanceInventory/i-11111111111111111.json', hoursAgo(100));
+  fake.objects.set('AWS:InstanceInformation/accountid=222222222222/stray.json', hoursAgo(1));
+  await handler.handler();
+  expect(row('222222222222', 'us-east-1')).toMatchObject({ status: 'REPORTING', agehours: 2 });
+  expect(row('222222222222', 'eu-west-1')).toMatchObject({ status: 'SILENT', lastwrite: null });
+  expect(fake.report()).toHaveLength(2);
+});
+
+test('at the boundaries: data exactly staleHours old still reports; an account that joined exactly graceHours ago is no longer NEW', async () => {
+  config({ regions: ['us-east-1'], staleHours: 48, graceHours: 72 });
+  account('222222222222', 10_000);
+  fake.write('222222222222', 'us-east-1', hoursAgo(48));
+  account('333333333333', 10_000);
+  fake.write('333333333333', 'us-east-1', new Date(NOW - 48 * 3600_000 - 1));
+  account('444444444444', 72);
+  account('555555555555', 71.9);
+  await handler.handler();
+  expect(row('222222222222', 'us-east-1')).toMatchObject({ status: 'REPORTING', agehours: 48 });
+  expect(row('333333333333', 'us-east-1').status).toBe('SILENT');
+  expect(row('444444444444', 'us-east-1').status).toBe('SILENT');
+  expect(row('555555555555', 'us-east-1').status).toBe('NEW');
+});
+
 test('a prefix: the listing and the report are under it', async () => {
   config({ prefix: 'inventory/' });
   account('222222222222', 10_000);
@@ -233,6 +260,49 @@ test('a Region not enabled in an account: REGION_DISABLED, not silent; no answer
   expect(fake.calls.filter(c => c.operation === 'GetRegionOptStatus').map(c => c.input)).toEqual([
     { AccountId: '222222222222', RegionName: 'ap-east-1' }, { AccountId: '333333333333', RegionName: 'ap-east-1' },
   ]);
+  expect(metric('SilentAccountRegions')).toBe(1);
+});
+
+test('Account Management is asked only for silent opt-in Regions: not for a reporting or new one, nor for a silent standard Region', async () => {
+  config({ regions: ['us-east-1', 'ap-east-1'], optIn: ['ap-east-1'] });
+  // Reports from the opt-in Region, silent in the standard one.
+  account('222222222222', 10_000);
+  fake.write('222222222222', 'ap-east-1', hoursAgo(1));
+  // New, with the opt-in Region disabled: new until its grace period ends.
+  account('333333333333', 1);
+  fake.optStatus.set('333333333333/ap-east-1', 'DISABLED');
+  await handler.handler();
+  expect(fake.count('GetRegionOptStatus')).toBe(0);
+  expect(row('222222222222', 'us-east-1')).toEqual(expect.not.objectContaining({ optin: expect.anything() }));
+  expect(row('222222222222', 'us-east-1').status).toBe('SILENT');
+  expect(row('222222222222', 'ap-east-1').status).toBe('REPORTING');
+  expect(fake.report().filter(r => r.accountid === '333333333333').map(r => r.status)).toEqual(['NEW', 'NEW']);
+});
+
+test('ReportingAccounts: the accounts with a reporting Region and no silent one; a disabled Region does not count against one, new, inactive and untargeted ones are not reporting', async () => {
+  config({ regions: ['us-east-1', 'ap-east-1'], optIn: ['ap-east-1'], mgmtRegions: [] });
+  account(MGMT, 10_000);
+  account('222222222222', 10_000);
+  fake.write('222222222222', 'us-east-1', hoursAgo(1));
+  fake.write('222222222222', 'ap-east-1', hoursAgo(1));
+  account('333333333333', 10_000);
+  fake.write('333333333333', 'us-east-1', hoursAgo(1));
+  fake.optStatus.set('333333333333/ap-east-1', 'DISABLED');
+  account('444444444444', 1);
+  account('555555555555', 10_000, 'SUSPENDED');
+  account('666666666666', 10_000);
+  fake.write('666666666666', 'us-east-1', hoursAgo(1));
+  await handler.handler();
+  expect(fake.report().map(r => [r.accountid, r.region, r.status])).toEqual([
+    [MGMT, undefined, 'NOT_TARGETED'],
+    ['222222222222', 'us-east-1', 'REPORTING'], ['222222222222', 'ap-east-1', 'REPORTING'],
+    ['333333333333', 'us-east-1', 'REPORTING'], ['333333333333', 'ap-east-1', 'REGION_DISABLED'],
+    ['444444444444', 'us-east-1', 'NEW'], ['444444444444', 'ap-east-1', 'NEW'],
+    ['555555555555', undefined, 'INACTIVE'],
+    ['666666666666', 'us-east-1', 'REPORTING'], ['666666666666', 'ap-east-1', 'SILENT'],
+  ]);
+  expect(metric('ReportingAccounts')).toBe(2);
+  expect(metric('SilentAccounts')).toBe(1);
   expect(metric('SilentAccountRegions')).toBe(1);
 });
 
