@@ -315,17 +315,27 @@ test('the management account without a sync of its own: NOT_TARGETED, not silent
   expect(metric('MaxDataAgeHours')).toBeUndefined();
 });
 
-test('per-account metrics: silent Regions and data age per account, with an AccountId dimension', async () => {
-  config({ perAccount: true });
+test('per-account metrics: silent Regions and the age of the oldest newest data of each account with a Region, with an AccountId dimension; none for an inactive or untargeted account', async () => {
+  config({ perAccount: true, mgmtRegions: [] });
   account('222222222222', 10_000);
   account('333333333333', 10_000);
   fake.write('222222222222', 'us-east-1', hoursAgo(2));
   fake.write('222222222222', 'eu-west-1', hoursAgo(3));
+  // Data in one Region of two.
+  account('444444444444', 10_000);
+  fake.write('444444444444', 'us-east-1', hoursAgo(5));
+  account('555555555555', 10_000, 'SUSPENDED');
+  account(MGMT, 10_000);
   await handler.handler();
   expect(metric('SilentRegions', '222222222222')).toBe(0);
   expect(metric('DataAgeHours', '222222222222')).toBe(3);
   expect(metric('SilentRegions', '333333333333')).toBe(2);
   expect(metric('DataAgeHours', '333333333333')).toBeUndefined();
+  expect(fake.metricData.filter(d => d.Dimensions !== undefined)).toEqual([
+    ['SilentRegions', 0, '222222222222'], ['DataAgeHours', 3, '222222222222'],
+    ['SilentRegions', 2, '333333333333'],
+    ['SilentRegions', 1, '444444444444'], ['DataAgeHours', 5, '444444444444'],
+  ].map(([MetricName, Value, id]) => ({ MetricName, Value, Dimensions: [{ Name: 'AccountId', Value: id }], Namespace: 'ResourceDataSync' })));
 });
 
 test('throttling: retried with backoff on top of the SDK\'s own retries', async () => {
