@@ -183,6 +183,17 @@ test('target OUs: the accounts of each OU and of the OUs under it, no others; ev
   expect(metric('SilentAccounts')).toBe(26);
 });
 
+test('a root among the targets: the whole organization, by ListAccounts, with no walk of the OUs', async () => {
+  config({ targets: ['ou-ab12-11111111', 'r-ab12'] });
+  fake.ous.set('ou-ab12-11111111', 'r-ab12');
+  account('888888888888', 10_000, 'ACTIVE', 'ou-ab12-11111111');
+  account('999999999999', 10_000, 'ACTIVE', 'r-ab12');
+  await handler.handler();
+  expect(fake.report().map(r => r.accountid)).toEqual(['888888888888', '888888888888', '999999999999', '999999999999']);
+  expect(fake.count('ListAccounts')).toBe(1);
+  expect(fake.count('ListAccountsForParent') + fake.count('ListOrganizationalUnitsForParent')).toBe(0);
+});
+
 test('S3 listing: every page of an account with 2,500 nodes; the newest write is on the last page', async () => {
   account('222222222222', 10_000);
   fake.write('222222222222', 'eu-west-1', hoursAgo(60), 1500);
@@ -386,6 +397,16 @@ test('requests per run at 10, 100 and 1,000 accounts (3 Regions, 20 nodes each):
   expect(await measure(1000, 20, true)).toMatchObject({ PutMetricData: 5 });
   // 400 nodes per account-Region (1,200 keys an account): two pages each.
   expect(await measure(10, 400, false)).toMatchObject({ ListObjectsV2: 20 });
+});
+
+test('PutMetricData: at most 500 metrics a request, each metric once (500 metrics: one request; 502: two)', async () => {
+  // 4 aggregate metrics and 2 per account.
+  const sizes = () => fake.calls.filter(c => c.operation === 'PutMetricData').map(c => c.input.MetricData.length);
+  await measure(248, 1, true);
+  expect(sizes()).toEqual([500]);
+  await measure(249, 1, true);
+  expect(sizes()).toEqual([500, 2]);
+  expect(new Set(fake.metricData.map(d => `${d.MetricName}:${d.Dimensions?.[0]?.Value}`)).size).toBe(502);
 });
 
 test('every request of the tests above (one per operation and shape) is valid for botocore\'s models', () => {
