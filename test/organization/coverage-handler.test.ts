@@ -367,6 +367,14 @@ test('throttling that does not stop fails the run (the alarm counts the error), 
   expect(fake.metricData).toEqual([]);
 });
 
+test('the backoff between retries really waits: sleep(ms) ends, and not before ms', async () => {
+  const { sleep } = loadInlineHandler(path.join(__dirname, '..', '..', 'src', 'organization'), sdkModules(fake), 'coverage-handler.js');
+  const timer = (ms: number) => new Promise(r => setTimeout(() => r('timer'), ms));
+  const slept = async (ms: number) => { await sleep(ms); return 'slept'; };
+  expect(await Promise.race([slept(50), timer(10)])).toBe('timer');
+  expect(await Promise.race([slept(10), timer(500)])).toBe('slept');
+});
+
 /** Request counts of one run: `accounts` accounts, `regions` Regions each, `nodes` nodes per account-Region. */
 async function measure(accounts: number, nodes: number, perAccount: boolean): Promise<Record<string, number>> {
   fake = new FakeOrganization();
