@@ -1,4 +1,4 @@
-import { App, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { App, Annotations as CoreAnnotations, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -230,6 +230,36 @@ describe('SyncDestination.fromBucket', () => {
     expect(synthErrors(stack)).toContain('[Stack/Sync] destination bucket Stack/Locked has Object Lock enabled');
   });
 
+  test('a bucket given an Object Lock configuration on its CfnBucket alone (an escape hatch, without ObjectLockEnabled) is an error too', () => {
+    const stack = newStack();
+    const bucket = new s3.Bucket(stack, 'Locked');
+    (bucket.node.defaultChild as s3.CfnBucket).objectLockConfiguration = {
+      objectLockEnabled: 'Enabled',
+      rule: { defaultRetention: { mode: 'GOVERNANCE', days: 1 } },
+    };
+    new ResourceDataSync(stack, 'Sync', { destination: SyncDestination.fromBucket(bucket) });
+    expect(synthErrors(stack)).toContain('[Stack/Sync] destination bucket Stack/Locked has Object Lock enabled');
+  });
+
+  test('a bucket without a KMS key: no KMSKeyArn, no key statement and no warning', () => {
+    const stack = newStack();
+    new ResourceDataSync(stack, 'Sync', { destination: SyncDestination.fromBucket(new s3.Bucket(stack, 'Bucket')) });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::SSM::ResourceDataSync', { S3Destination: { KMSKeyArn: Match.absent() } });
+    expect(bucketPolicyAllows(template)).toHaveLength(2);
+    Annotations.fromStack(stack).hasNoWarning('*', Match.anyValue());
+  });
+
+  test('a bucket imported with its Region: the sync writes to that Region, with no warning that the stack\'s Region is assumed', () => {
+    const stack = newStack({ env: { account: '111122223333', region: 'eu-west-1' } });
+    const bucket = s3.Bucket.fromBucketAttributes(stack, 'Imported', { bucketName: 'their-bucket', region: 'us-west-2' });
+    new ResourceDataSync(stack, 'Sync', { destination: SyncDestination.fromBucket(bucket) });
+    Template.fromStack(stack).hasResourceProperties('AWS::SSM::ResourceDataSync', { S3Destination: { BucketName: 'their-bucket', BucketRegion: 'us-west-2' } });
+    const warnings = Annotations.fromStack(stack).findWarning('/Stack/Sync', Match.anyValue()).map(w => w.entry.data as string);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain('[ack: cdk-ssm-resource-data-sync:bucketPolicyNotManaged]');
+  });
+
   test('a key in another Region than the bucket is an error', () => {
     const stack = newStack({ env: { account: '111122223333', region: 'eu-west-1' } });
     const bucket = new s3.Bucket(stack, 'Bucket');
@@ -296,6 +326,23 @@ describe('SyncDestination.fromBucketName', () => {
         kmsKeyArn: Token.asString({ Ref: 'K' }),
       }),
     });
+    expect(synthErrors(stack)).toBe('');
+  });
+
+  test('without kmsKeyArn: no KMSKeyArn and only the bucket policy warning, no key policy warning', () => {
+    const stack = newStack({ env: { account: '444455556666', region: 'eu-west-1' } });
+    new ResourceDataSync(stack, 'Sync', { destination: SyncDestination.fromBucketName('central-inventory', { region: 'us-east-1' }) });
+    Template.fromStack(stack).hasResourceProperties('AWS::SSM::ResourceDataSync', { S3Destination: { KMSKeyArn: Match.absent() } });
+    const warnings = Annotations.fromStack(stack).findWarning('/Stack/Sync', Match.anyValue()).map(w => w.entry.data as string);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain('[ack: cdk-ssm-resource-data-sync:bucketPolicyNotManaged]');
+  });
+
+  test('a well-formed Region this aws-cdk-lib does not know is a warning, not an error', () => {
+    const stack = newStack();
+    new ResourceDataSync(stack, 'Sync', { destination: SyncDestination.fromBucketName('central-inventory', { region: 'xx-middle-9' }) });
+    Annotations.fromStack(stack).hasWarning('/Stack/Sync', Match.stringLikeRegexp(
+      '^destination region "xx-middle-9" is a Region this version of aws-cdk-lib does not know\\. Check the spelling; if it is a new Region, acknowledge this warning\\..*\\[ack: cdk-ssm-resource-data-sync:unknownRegion\\]$'));
     expect(synthErrors(stack)).toBe('');
   });
 });
@@ -416,6 +463,16 @@ test('a bucket imported without a Region: a warning that the stack\'s Region is 
   Template.fromStack(stack).hasResourceProperties('AWS::SSM::ResourceDataSync', { S3Destination: { BucketRegion: 'eu-west-1' } });
 });
 
+test('the warning that an imported bucket\'s Region is assumed can be acknowledged by its id', () => {
+  const stack = newStack({ env: { account: '111122223333', region: 'eu-west-1' } });
+  const bucket = s3.Bucket.fromBucketName(stack, 'Imported', 'their-bucket');
+  const sync = new ResourceDataSync(stack, 'Sync', { destination: SyncDestination.fromBucket(bucket) });
+  CoreAnnotations.of(sync).acknowledgeWarning('cdk-ssm-resource-data-sync:bucketRegionAssumed', 'the bucket is in the stack\'s Region');
+  const warnings = Annotations.fromStack(stack).findWarning('/Stack/Sync', Match.anyValue()).map(w => w.entry.data as string);
+  expect(warnings).toHaveLength(1);
+  expect(warnings[0]).toContain('[ack: cdk-ssm-resource-data-sync:bucketPolicyNotManaged]');
+});
+
 test('a bucket named by fromBucketName that is a KMS-encrypted destination of the same app, without kmsKeyArn, warns (its policy would deny the writes)', () => {
   const app = newApp();
   const central = new Stack(app, 'Central', { env: { account: '111111111111', region: 'us-east-1' } });
@@ -429,4 +486,14 @@ test('a bucket named by fromBucketName that is a KMS-encrypted destination of th
   const warnings = Annotations.fromStack(member).findWarning('*', Match.stringLikeRegexp('cdk-ssm-resource-data-sync:destinationKeyMissing'));
   expect(warnings.map(w => w.id)).toEqual(['/Member/NoKey']);
   expect(warnings[0].entry.data).toMatch(/destination bucket "central-inventory-111111111111", named here with fromBucketName .* is Central\/Bucket\/Bucket of this app, whose own policy lets this account write but only with its KMS key.*Give kmsKeyArn/);
+});
+
+test('a bucket named by fromBucketName that is an S3-managed destination of the same app needs no kmsKeyArn: no warning about a missing key', () => {
+  const app = newApp();
+  const central = new Stack(app, 'Central', { env: { account: '111111111111', region: 'us-east-1' } });
+  new InventoryBucket(central, 'Bucket', { bucketName: 'central-inventory-111111111111', sourceAccounts: ['222222222222'], encryption: DestinationEncryption.S3_MANAGED });
+  const member = new Stack(app, 'Member', { env: { account: '222222222222', region: 'us-east-1' } });
+  new ResourceDataSync(member, 'Sync', { destination: SyncDestination.fromBucketName('central-inventory-111111111111', { region: 'us-east-1' }) });
+  expect(synthErrors(member)).toBe('');
+  Annotations.fromStack(member).hasNoWarning('/Member/Sync', Match.stringLikeRegexp('cdk-ssm-resource-data-sync:destinationKeyMissing'));
 });

@@ -92,14 +92,25 @@ describe('another account or Region', () => {
     expect(errors).not.toContain('Resolution error');
   });
 
-  test('a key made in another account: an error that says its ARN is known only once deployed', () => {
+  test('a key made in another account: an error that says its ARN is known only once deployed, and what to use instead', () => {
     const app = newApp();
     const central = new InventoryBucket(new Stack(app, 'Central', { env: ENV }), 'Central', { bucketName: 'central-inventory' });
     const member = new Stack(app, 'Member', { env: { account: '222233334444', region: 'us-east-1' } });
     new ResourceDataSync(member, 'Inventory', { destination: SyncDestination.fromInventoryBucket(central) });
     const errors = synthErrors(member);
     expect(errors).toContain('[Member/Inventory] the destination key Central/Central/Key is in another account or Region');
+    expect(errors).toContain('Use SyncDestination.fromBucketName with the options region and kmsKeyArn (the deployed key\'s ARN, for example from context), or an encryptionKey imported with Key.fromKeyArn.');
     expect(errors).not.toContain('Resolution error');
+  });
+
+  test('a sync in an environment-agnostic stack and a bucket of a known environment: the error names "the deploying account, the deploying Region", not a cross-environment reference error', () => {
+    const app = newApp();
+    const central = new InventoryBucket(new Stack(app, 'Central', { env: ENV }), 'Central', { encryption: DestinationEncryption.S3_MANAGED });
+    const member = new Stack(app, 'Member');
+    new ResourceDataSync(member, 'Inventory', { destination: SyncDestination.fromInventoryBucket(central) });
+    const errors = synthErrors(member);
+    expect(errors).toContain('[Member/Inventory] the destination bucket Central/Central/Bucket is in another account or Region (111122223333, us-east-1) than this sync (the deploying account, the deploying Region), and it has no physical name');
+    expect(errors).not.toContain('Cross stack references');
   });
 
   test('a bucket in one stack, its key and the sync in another: no cycle, the policy asks for a key of that account and Region', () => {

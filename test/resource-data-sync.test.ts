@@ -474,6 +474,9 @@ describe('JavaScript callers, whom no types protect', () => {
 
   test.each([
     ['fromBucketName without options', () => (SyncDestination.fromBucketName as any)('bucket'), 'SyncDestination.fromBucketName for "bucket" needs the options with region, the bucket\'s Region'],
+    ['fromBucketName with options but no region', () => (SyncDestination.fromBucketName as any)('bucket', { prefix: 'inv' }), 'SyncDestination.fromBucketName for "bucket" needs the options with region, the bucket\'s Region'],
+    ['fromBucket without a bucket', () => (SyncDestination.fromBucket as any)(), 'SyncDestination.fromBucket needs a bucket (an s3.Bucket, or one imported with Bucket.fromBucketName).'],
+    ['fromBucket with a bucket name', () => (SyncDestination.fromBucket as any)('central-inventory'), 'SyncDestination.fromBucket needs a bucket (an s3.Bucket, or one imported with Bucket.fromBucketName).'],
     ['singleAccount without options', () => (SyncSource.singleAccount as any)(), 'SyncSource.singleAccount needs the options with regions, a list of Regions'],
     ['entireOrganization with a string', () => (SyncSource.entireOrganization as any)({ regions: 'us-east-1' }), 'SyncSource.entireOrganization needs the options with regions, a list of Regions'],
     ['organizationalUnits with a string', () => (SyncSource.organizationalUnits as any)('ou-ab12-cdef3456', { regions: ['us-east-1'] }), 'SyncSource.organizationalUnits needs a list of organizational unit ids first'],
