@@ -422,9 +422,8 @@ class BucketNameDestination extends SyncDestination {
       bucket,
       bucketRegion: region,
       prefix: this.options.prefix,
-      // An imported key, for grantRead(); its policy is never changed.
+      // An imported key, for grantRead() (its policy is never changed); its keyArn is kmsKeyArn.
       encryptionKey: keyArnValid ? kms.Key.fromKeyArn(scope, 'DestinationKey', kmsKeyArn) : undefined,
-      kmsKeyArn: keyArnValid || kmsKeyArn === undefined ? kmsKeyArn : undefined,
       writers: { accounts: [accountOf(scope)] },
       problems: [
         ...checkBucketName(this.bucketName, 'destination bucketName'),
