@@ -1,4 +1,4 @@
-import { Annotations, Arn, ArnFormat, Duration, RemovalPolicy, Token, aws_s3 as s3, region_info as regionInfo } from 'aws-cdk-lib';
+import { Annotations, Arn, ArnComponents, ArnFormat, Duration, RemovalPolicy, Token, aws_s3 as s3, region_info as regionInfo } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 
 /*
@@ -89,7 +89,8 @@ export function isKnownRegion(region: string): boolean {
  * checks the prefixes against that table).
  */
 export function partitionOfRegion(region: string | undefined): string | undefined {
-  if (region === undefined || Token.isUnresolved(region) || !regionPattern().test(region)) return undefined;
+  // A token's text ("${Token[...]}") never matches the pattern, so a token has no partition here.
+  if (region === undefined || !regionPattern().test(region)) return undefined;
   for (const [prefix, partition] of partitionPrefixes()) {
     if (region.startsWith(prefix)) return partition;
   }
@@ -115,7 +116,7 @@ const partitionPrefixes = (): Array<[string, string]> => [
  * aws-cdk-lib. Not an error, since new Regions appear.
  */
 export function warnUnknownRegions(scope: IConstruct, regions: string[], property: string): void {
-  if (Token.isUnresolved(regions)) return;
+  // A list token is a list of one string token, which isKnownRegion takes as known.
   const unknown = regions.filter(region => typeof region === 'string' && !isKnownRegion(region));
   if (unknown.length > 0) {
     Annotations.of(scope).addWarningV2('cdk-ssm-resource-data-sync:unknownRegion',
@@ -140,7 +141,7 @@ export function checkOrganizationalUnits(ouIds: string[], property: string): str
   if (Token.isUnresolved(ouIds)) return [];
   const problems: string[] = [];
   if (ouIds.length < 1 || ouIds.length > MAX_ORGANIZATIONAL_UNITS) {
-    problems.push(`${property} has ${ouIds.length} entries; a sync takes 1 to ${MAX_ORGANIZATIONAL_UNITS} organizational units. ${ouIds.length < 1 ? 'Name at least one, or use SyncSource.entireOrganization().' : 'Split them over several syncs, or use SyncSource.entireOrganization().'}`);
+    problems.push(`${property} has ${ouIds.length} entries; a sync takes 1 to ${MAX_ORGANIZATIONAL_UNITS} organizational units. ${ouIds.length === 0 ? 'Name at least one, or use SyncSource.entireOrganization().' : 'Split them over several syncs, or use SyncSource.entireOrganization().'}`);
   }
   ouIds.forEach((id, i) => {
     if (!Token.isUnresolved(id) && !ouPattern().test(id)) {
@@ -153,8 +154,8 @@ export function checkOrganizationalUnits(ouIds: string[], property: string): str
 
 /** An S3 bucket name, with S3's own rules (aws-cdk-lib `Bucket.validateBucketName`). */
 export function checkBucketName(name: string, property: string): string[] {
-  if (Token.isUnresolved(name)) return [];
   try {
+    // aws-cdk-lib returns at once for a token (never judged).
     s3.Bucket.validateBucketName(name);
   } catch (e) {
     const reason = (e as Error).message.split('\n').slice(1).join('; ');
@@ -240,16 +241,18 @@ export function keyArnRegion(arn: string): string | undefined {
 }
 
 function parseKeyArn(arn: string): { partition: string; region: string; account: string; keyId: string } | undefined {
-  if (arn.length > 512 || !arn.startsWith('arn:')) return undefined;
+  let parts: ArnComponents;
   try {
-    const parts = Arn.split(arn, ArnFormat.SLASH_RESOURCE_NAME);
-    if (parts.service !== 'kms' || parts.resource !== 'key' || !parts.resourceName || !parts.region || !parts.account || !parts.partition) {
-      return undefined;
-    }
-    return { partition: parts.partition, region: parts.region, account: parts.account, keyId: parts.resourceName };
+    parts = Arn.split(arn, ArnFormat.SLASH_RESOURCE_NAME);
   } catch {
+    return undefined; // not an ARN: a bare key id, an alias name
+  }
+  if (parts.service !== 'kms' || parts.resource !== 'key' || !parts.resourceName || !parts.region || !parts.account || !parts.partition) {
     return undefined;
   }
+  // No length check (the API takes 1 to 512 characters): with the Region code, 12-digit account and key id
+  // that checkKmsKeyArn requires, only a partition of hundreds of characters is that long, and it rejects that.
+  return { partition: parts.partition, region: parts.region, account: parts.account, keyId: parts.resourceName };
 }
 
 /** Twelve-digit AWS account ids, no duplicates. */
@@ -308,7 +311,7 @@ export function checkScheduleAndStaleness(schedule: Duration, staleAfter: Durati
 /** A custom CloudWatch namespace (`fallback`: the default to suggest). */
 export function checkMetricNamespace(namespace: string, fallback: string): string[] {
   if (Token.isUnresolved(namespace)) return [];
-  if (namespace.length < 1 || namespace.length > 255 || namespace.startsWith('AWS/') || !/^[\x20-\x7e]+$/.test(namespace) || namespace.includes(':')) {
+  if (namespace.startsWith('AWS/') || !/^[\x20-\x7e]{1,255}$/.test(namespace) || namespace.includes(':')) {
     return [`namespace ${JSON.stringify(namespace)} is not a custom CloudWatch namespace: 1 to 255 printable ASCII characters, no ":", not starting with "AWS/". Leave it out for "${fallback}".`];
   }
   return [];
