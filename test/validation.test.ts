@@ -240,7 +240,7 @@ test('a schedule or staleAfter from a token is not judged', () => {
 });
 
 test.each([
-  ['a', true], ['a'.repeat(255), true], ['', false], ['a'.repeat(256), false], ['ée', false], ['eé', false], ['AWS/SSM', false], ['my:ns', false], [Token.asString({ Ref: 'Ns' }), true],
+  ['a', true], ['a'.repeat(255), true], [' Ops Data~', true], ['', false], ['a'.repeat(256), false], ['ée', false], ['eé', false], ['AWS/SSM', false], ['my:ns', false], [Token.asString({ Ref: 'Ns' }), true],
 ])('metric namespace %j valid: %s', (namespace, valid) => {
   expect(checkMetricNamespace(namespace, 'Fallback')).toHaveLength(valid ? 0 : 1);
 });
