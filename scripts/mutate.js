@@ -104,7 +104,10 @@ function main(argv) {
 function stryker(profile, file, incremental) {
   const args = ['stryker', 'run', 'mutation/stryker.config.mjs', '--mutate', file];
   if (process.env.MUTATE_CONCURRENCY) args.push('--concurrency', process.env.MUTATE_CONCURRENCY);
-  if (incremental) args.push('--incremental');
+  // Every run records its results (build/mutation/<file>.incremental.json); a full run (--force) tests
+  // every mutant, an incremental one only those whose code or covering tests changed since.
+  args.push('--incremental');
+  if (!incremental) args.push('--force');
   console.log(`::: mutate ${file} (profile ${profile}${incremental ? ', incremental' : ''})`);
   const start = Date.now();
   // The property test's 1,000 runs (40 s) would dominate each mutant's run; 100 keep its generators' reach.
