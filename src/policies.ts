@@ -84,14 +84,14 @@ function objectKeys(target: DeliveryTarget, account: string): string {
   return `${target.bucketArn}/${target.prefix ? `${target.prefix}/${path}` : path}`;
 }
 
-function encryptionConditions(target: DeliveryTarget): { StringEquals: Record<string, string>; StringLike?: Record<string, string> } {
+function encryptionConditions(target: DeliveryTarget): { StringEquals?: Record<string, string>; StringLike?: Record<string, string> } {
   if (target.kmsKeyArnPattern) {
     return {
       StringEquals: { 's3:x-amz-server-side-encryption': 'aws:kms' },
       StringLike: { 's3:x-amz-server-side-encryption-aws-kms-key-id': target.kmsKeyArnPattern },
     };
   }
-  if (!target.kmsKeyArn) return { StringEquals: {} };
+  if (!target.kmsKeyArn) return {};
   return {
     StringEquals: {
       's3:x-amz-server-side-encryption': 'aws:kms',
@@ -299,8 +299,8 @@ export function hash(text: string): string {
  */
 export function estimatePolicySize(scope: IConstruct, document: unknown, referenceSize = 80): number {
   // Far from the limit, the size is not worth resolving: an upper bound of this estimate decides.
-  const bound = upperBound(scope, document, referenceSize);
-  if (bound !== undefined && bound <= SIZE_BOUND_ENOUGH) return bound;
+  const bound = upperBound(scope, document, referenceSize) ?? Infinity;
+  if (bound <= SIZE_BOUND_ENOUGH) return bound;
   return resolvedPolicySize(scope, document, referenceSize);
 }
 

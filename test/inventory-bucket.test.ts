@@ -6,7 +6,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { newApp, newStack, synthErrors } from './util';
 import { DestinationEncryption, InventoryBucket, ResourceDataSync, SyncDestination } from '../src';
-import { resolvedPolicySize, upperBound } from '../src/policies';
+import { estimatePolicySize, resolvedPolicySize, upperBound } from '../src/policies';
 
 const ENV = { account: '111122223333', region: 'us-east-1' };
 const KEY_ARN = 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
@@ -304,5 +304,39 @@ describe('the policy size check sees values known only when resolved', () => {
     const stack = newStack();
     new InventoryBucket(stack, 'Central', { sourceAccounts: accounts(3) });
     expect(synthErrors(stack)).toBe('');
+  });
+});
+
+describe('the policy size estimate', () => {
+  test('a Ref or Fn:: intrinsic counts as referenceSize characters, a joined one as its strings and half that per value; anything else as its JSON', () => {
+    const stack = newStack();
+    const size = (document: unknown, referenceSize?: number) => resolvedPolicySize(stack, document, referenceSize);
+    const x = (n: number) => 'x'.repeat(n);
+    expect(size({ A: 'b', N: 1, T: true })).toBe('{"A":"b","N":1,"T":true}'.length);
+    expect(size({ A: cdk.Token.asString({ Ref: 'P' }) })).toBe(`{"A":"${x(80)}"}`.length);
+    expect(size({ A: cdk.Token.asString({ Ref: 'P' }) }, 10)).toBe(`{"A":"${x(10)}"}`.length);
+    expect(size({ A: cdk.Token.asString({ 'Fn::GetAtt': ['B', 'Arn'] }) })).toBe(`{"A":"${x(80)}"}`.length);
+    expect(size({ A: cdk.Fn.join('', ['arn:', cdk.Aws.PARTITION, ':s3:::', cdk.Aws.ACCOUNT_ID]) })).toBe(`{"A":"arn:${x(40)}:s3:::${x(40)}"}`.length);
+    // Not intrinsics: an object of two keys, or of one other key; a list; null.
+    expect(size({ A: { Ref: 'P', B: 'c' }, C: { D: 'e' }, L: ['Ref'], Null: null })).toBe('{"A":{"Ref":"P","B":"c"},"C":{"D":"e"},"L":["Ref"],"Null":null}'.length);
+    expect(size(undefined)).toBe(0);
+  });
+
+  test('an upper bound of 10 KB or less is the estimate, found without resolving the policy; past 10 KB, or with no bound, the estimate is the resolved size', () => {
+    const stack = newStack();
+    const bucket = new s3.Bucket(stack, 'B');
+    const document = (n: number) => ({ Resource: bucket.bucketArn, Pad: 'y'.repeat(n) });
+    const at = 10_240 - upperBound(stack, document(0))!;
+    expect(upperBound(stack, document(at))).toBe(10_240);
+    expect(resolvedPolicySize(stack, document(at))).toBeLessThan(10_240);
+    const resolve = jest.spyOn(stack, 'resolve');
+    expect(estimatePolicySize(stack, document(at))).toBe(10_240);
+    expect(resolve).not.toHaveBeenCalled();
+    resolve.mockRestore();
+    expect(estimatePolicySize(stack, document(at + 1))).toBe(resolvedPolicySize(stack, document(at + 1)));
+    expect(resolvedPolicySize(stack, document(at + 1))).toBeLessThan(10_240);
+    const list = { Accounts: Lazy.list({ produce: () => ['111122223333'] }) };
+    expect(upperBound(stack, list)).toBeUndefined();
+    expect(estimatePolicySize(stack, list)).toBe(resolvedPolicySize(stack, list));
   });
 });

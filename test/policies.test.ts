@@ -3,6 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, CfnParameter, Fn, Stack, Token } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { cfnLint } from './cfn-lint';
@@ -11,6 +12,7 @@ import { resolveTemplatePolicies, resolveValue } from './iam/template-policies';
 import { USE_CASES } from './use-cases';
 import { newApp, newStack, synthErrors } from './util';
 import { InventoryBucket, ResourceDataSync, SyncDestination } from '../src';
+import { hash, withUniqueSids } from '../src/policies';
 
 /*
  * The synthesized bucket and key policies, evaluated request by request (test/iam/evaluate.ts):
@@ -293,4 +295,41 @@ test('hashed Sid suffixes do not move between versions (a changed Sid rewrites a
     'SSMBucketPermissionsCheck', 'SSMBucketDelivery111111111111', 'SSMBucketDeliveryDenyOtherAccountPaths',
     'SSMBucketDelivery1111111111117CD15F3C', 'SSMBucketDeliveryDenyOtherAccountPaths70D5D09D',
   ]);
+});
+
+describe('unique Sids, statement by statement (withUniqueSids)', () => {
+  const statement = (sid: string | undefined, action: string) => new iam.PolicyStatement({ sid, actions: [action], resources: ['*'] });
+  /** The content a Sid suffix is hashed from: the resolved statement with an empty Sid. */
+  const contentOf = (stack: Stack, s: iam.PolicyStatement) => JSON.stringify(stack.resolve(s.copy({ sid: '' }).toStatementJson()));
+
+  test('a statement already in the policy is left out, recognised without resolving it; a different one under a taken Sid gets its content\'s hash', () => {
+    const stack = newStack({ env: ENV });
+    const owner = new s3.Bucket(stack, 'B');
+    const added = withUniqueSids(owner, [statement('S', 's3:GetObject'), statement('S', 's3:PutObject')]);
+    expect(added.map(s => s.sid)).toEqual(['S', 'S8F9DF4F6']);
+    expect(withUniqueSids(owner, [statement('S', 's3:GetObject'), statement('S', 's3:PutObject')])).toEqual([]);
+    const resolve = jest.spyOn(stack, 'resolve');
+    expect(withUniqueSids(owner, [statement('S', 's3:GetObject')])).toEqual([]);
+    expect(resolve).not.toHaveBeenCalled();
+    // Another owner's policy has Sids of its own.
+    expect(withUniqueSids(new s3.Bucket(stack, 'Other'), [statement('S', 's3:PutObject')]).map(s => s.sid)).toEqual(['S']);
+  });
+
+  test('a hashed Sid already taken by another statement: the next suffix is hashed from the content and 1, and stays the same between versions', () => {
+    const stack = newStack({ env: ENV });
+    const owner = new s3.Bucket(stack, 'B');
+    const putObject = statement('S', 's3:PutObject');
+    const taken = `S${hash(contentOf(stack, putObject)).slice(0, 8)}`;
+    expect(taken).toBe('S8F9DF4F6');
+    const added = withUniqueSids(owner, [statement(taken, 's3:DeleteObject'), statement('S', 's3:GetObject'), putObject]);
+    expect(added.map(s => s.sid)).toEqual([taken, 'S', 'S5DFDC103']);
+    expect(hash(`${contentOf(stack, putObject)}1`).slice(0, 8)).toBe('5DFDC103');
+  });
+
+  test('statements without a Sid: the first keeps none, a different one gets "Statement" and its hash, the same one again is left out', () => {
+    const stack = newStack({ env: ENV });
+    const owner = new s3.Bucket(stack, 'B');
+    const added = withUniqueSids(owner, [statement(undefined, 's3:GetObject'), statement(undefined, 's3:PutObject'), statement(undefined, 's3:GetObject')]);
+    expect(added.map(s => s.sid)).toEqual([undefined, 'Statement8F9DF4F6']);
+  });
 });
