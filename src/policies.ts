@@ -336,7 +336,8 @@ export function upperBound(scope: IConstruct, document: unknown, referenceSize =
   let opaque = false;
   let extra = 0;
   const others: IResolvable[] = [];
-  const text = JSON.stringify(json, (_, value) => {
+  const text = JSON.stringify(json, function (this: Record<string, unknown>, key: string, value: unknown) {
+    const original = this[key]; // before its toJSON: a token object's toJSON hides it as "<unresolved-token>"
     if (typeof value === 'string' && value.includes('#{Token[')) {
       opaque = true; // an element of a token list (Token.isUnresolved does not see those)
     } else if (typeof value === 'string' && Token.isUnresolved(value)) {
@@ -344,8 +345,8 @@ export function upperBound(scope: IConstruct, document: unknown, referenceSize =
         if (Reference.isReference(token)) extra += Math.ceil(2.5 * referenceSize);
         else others.push(token);
       }
-    } else if ((value && typeof value === 'object' && typeof value.resolve === 'function') || (typeof value === 'number' && Token.isUnresolved(value))) {
-      opaque = true;
+    } else if (Tokenization.isResolvable(original) || Token.isUnresolved(value)) {
+      opaque = true; // a whole-value token (its toJSON hides it) or a number token
     }
     return value;
   });

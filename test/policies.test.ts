@@ -1,8 +1,9 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, CfnParameter, Fn, Stack, Token } from 'aws-cdk-lib';
+import { App, CfnParameter, Fn, Lazy, Stack, Token } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { cfnLint } from './cfn-lint';
@@ -11,6 +12,7 @@ import { resolveTemplatePolicies, resolveValue } from './iam/template-policies';
 import { USE_CASES } from './use-cases';
 import { newApp, newStack, synthErrors } from './util';
 import { InventoryBucket, ResourceDataSync, SyncDestination } from '../src';
+import { estimatePolicySize, resolvedPolicySize, upperBound } from '../src/policies';
 
 /*
  * The synthesized bucket and key policies, evaluated request by request (test/iam/evaluate.ts):
@@ -293,4 +295,39 @@ test('hashed Sid suffixes do not move between versions (a changed Sid rewrites a
     'SSMBucketPermissionsCheck', 'SSMBucketDelivery111111111111', 'SSMBucketDeliveryDenyOtherAccountPaths',
     'SSMBucketDelivery1111111111117CD15F3C', 'SSMBucketDeliveryDenyOtherAccountPaths70D5D09D',
   ]);
+});
+
+describe('the size bound and the pasteable statements', () => {
+  test('a whole-value token or a number token may stand for anything: no bound, and the estimate resolves the document', () => {
+    const stack = newStack();
+    const accounts = Array.from({ length: 200 }, (_, i) => String(100000000000 + i));
+    const lazyAccounts = new iam.PolicyDocument({
+      statements: [new iam.PolicyStatement({
+        actions: ['s3:PutObject'],
+        resources: ['*'],
+        principals: [new iam.ServicePrincipal('ssm.amazonaws.com')],
+        conditions: { StringEquals: { 'aws:SourceAccount': Lazy.any({ produce: () => accounts }) } },
+      })],
+    });
+    expect(upperBound(stack, lazyAccounts)).toBeUndefined();
+    expect(estimatePolicySize(stack, lazyAccounts)).toBe(resolvedPolicySize(stack, lazyAccounts));
+    expect(estimatePolicySize(stack, lazyAccounts)).toBeGreaterThan(accounts.length * 12);
+    const resolvable = { Statement: [{ Resource: { resolve: () => accounts.map(a => `arn:aws:s3:::central/accountid=${a}/*`) } }] };
+    expect(upperBound(stack, resolvable)).toBeUndefined();
+    const numbered = { Statement: [{ Condition: { NumericLessThan: { 's3:max-keys': Token.asNumber(Lazy.any({ produce: () => 10 })) } } }] };
+    expect(upperBound(stack, numbered)).toBeUndefined();
+  });
+
+  test('a user statement with a whole-value token over S3\'s 20 KB (a Lazy list of accounts in a condition): a synth error', () => {
+    const stack = newStack();
+    const central = new InventoryBucket(stack, 'Central');
+    const readers = Array.from({ length: 1500 }, (_, i) => String(100000000000 + i));
+    central.bucket.addToResourcePolicy(new iam.PolicyStatement({
+      actions: ['s3:GetObject'],
+      resources: [central.bucket.arnForObjects('*')],
+      principals: [new iam.AnyPrincipal()],
+      conditions: { StringEquals: { 'aws:PrincipalAccount': Lazy.any({ produce: () => readers }) } },
+    }));
+    expect(synthErrors(stack)).toMatch(/\[Stack\/Central\] the bucket policy would be about 2\d KB/);
+  });
 });
