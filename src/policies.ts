@@ -364,7 +364,7 @@ function resolvedSize(scope: IConstruct, tokens: IResolvable[], referenceSize: n
   const text = JSON.stringify(Stack.of(scope).resolve(tokens), (_, value) => {
     if (value && typeof value === 'object' && !Array.isArray(value)) intrinsics++;
     return value;
-  }) ?? '';
+  });
   return Buffer.byteLength(text) + intrinsics * referenceSize;
 }
 
@@ -394,10 +394,7 @@ function pasteable(value: unknown, partition: string): unknown {
     }
     if (key === 'Fn::Join') {
       const [separator, parts] = arg as [string, unknown[]];
-      return parts.map(p => {
-        const part = pasteable(p, partition);
-        return typeof part === 'string' ? part : JSON.stringify(part);
-      }).join(separator);
+      return parts.map(p => pasteable(p, partition)).join(separator); // each part a string or an intrinsic, so a string now
     }
     if (key === 'Fn::GetAtt') return `<the ${(arg as string[])[1]} of ${(arg as string[])[0]}>`;
     if (key.startsWith('Fn::')) return `<a value computed at deploy time: ${JSON.stringify(arg)}>`;
