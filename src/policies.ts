@@ -336,7 +336,8 @@ export function upperBound(scope: IConstruct, document: unknown, referenceSize =
   let opaque = false;
   let extra = 0;
   const others: IResolvable[] = [];
-  const text = JSON.stringify(json, (_, value) => {
+  const text = JSON.stringify(json, function (this: Record<string, unknown>, key: string, value: unknown) {
+    const original = this[key]; // before its toJSON: a token object's toJSON hides it as "<unresolved-token>"
     if (typeof value === 'string' && value.includes('#{Token[')) {
       opaque = true; // an element of a token list (Token.isUnresolved does not see those)
     } else if (typeof value === 'string' && Token.isUnresolved(value)) {
@@ -344,8 +345,8 @@ export function upperBound(scope: IConstruct, document: unknown, referenceSize =
         if (Reference.isReference(token)) extra += Math.ceil(2.5 * referenceSize);
         else others.push(token);
       }
-    } else if ((value && typeof value === 'object' && typeof value.resolve === 'function') || (typeof value === 'number' && Token.isUnresolved(value))) {
-      opaque = true;
+    } else if (Tokenization.isResolvable(original) || Token.isUnresolved(value)) {
+      opaque = true; // a whole-value token (its toJSON hides it) or a number token
     }
     return value;
   });
@@ -363,7 +364,7 @@ function resolvedSize(scope: IConstruct, tokens: IResolvable[], referenceSize: n
   const text = JSON.stringify(Stack.of(scope).resolve(tokens), (_, value) => {
     if (value && typeof value === 'object' && !Array.isArray(value)) intrinsics++;
     return value;
-  }) ?? '';
+  });
   return Buffer.byteLength(text) + intrinsics * referenceSize;
 }
 
@@ -393,10 +394,7 @@ function pasteable(value: unknown, partition: string): unknown {
     }
     if (key === 'Fn::Join') {
       const [separator, parts] = arg as [string, unknown[]];
-      return parts.map(p => {
-        const part = pasteable(p, partition);
-        return typeof part === 'string' ? part : JSON.stringify(part);
-      }).join(separator);
+      return parts.map(p => pasteable(p, partition)).join(separator); // each part a string or an intrinsic, so a string now
     }
     if (key === 'Fn::GetAtt') return `<the ${(arg as string[])[1]} of ${(arg as string[])[0]}>`;
     if (key.startsWith('Fn::')) return `<a value computed at deploy time: ${JSON.stringify(arg)}>`;

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, CfnParameter, Fn, Stack, Token } from 'aws-cdk-lib';
+import { App, Aws, CfnParameter, Fn, Lazy, Stack, Token } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -12,7 +12,7 @@ import { resolveTemplatePolicies, resolveValue } from './iam/template-policies';
 import { USE_CASES } from './use-cases';
 import { newApp, newStack, synthErrors } from './util';
 import { InventoryBucket, ResourceDataSync, SyncDestination } from '../src';
-import { hash, withUniqueSids } from '../src/policies';
+import { describeStatements, estimatePolicySize, hash, resolvedPolicySize, upperBound, withUniqueSids } from '../src/policies';
 
 /*
  * The synthesized bucket and key policies, evaluated request by request (test/iam/evaluate.ts):
@@ -331,5 +331,92 @@ describe('unique Sids, statement by statement (withUniqueSids)', () => {
     const owner = new s3.Bucket(stack, 'B');
     const added = withUniqueSids(owner, [statement(undefined, 's3:GetObject'), statement(undefined, 's3:PutObject'), statement(undefined, 's3:GetObject')]);
     expect(added.map(s => s.sid)).toEqual([undefined, 'Statement8F9DF4F6']);
+  });
+});
+
+describe('the size bound and the pasteable statements', () => {
+  test('a document without tokens: the bound is its exact size, and nothing is resolved for it', () => {
+    const stack = newStack();
+    const resolve = jest.spyOn(stack, 'resolve');
+    const document = { Statement: [{ Effect: 'Allow', Action: 's3:PutObject', Resource: 'arn:aws:s3:::central/inv/*' }] };
+    expect(upperBound(stack, document)).toBe(Buffer.byteLength(JSON.stringify(document)));
+    expect(resolve).not.toHaveBeenCalled();
+    expect(estimatePolicySize(stack, document)).toBe(resolvedPolicySize(stack, document));
+  });
+
+  test('a reference to a resource attribute counts as 2.5 reference sizes, without resolving anything', () => {
+    const stack = newStack();
+    const bucket = new s3.Bucket(stack, 'Bucket');
+    const resolve = jest.spyOn(stack, 'resolve');
+    const document = { Statement: [{ Effect: 'Allow', Action: 's3:PutObject', Resource: bucket.arnForObjects('inv/*') }] };
+    expect(upperBound(stack, document)).toBe(Buffer.byteLength(JSON.stringify(document)) + 200);
+    expect(resolve).not.toHaveBeenCalled();
+  });
+
+  test('another string token counts as its resolved JSON plus a reference size per intrinsic in it, and never below the resolved size', () => {
+    const stack = newStack();
+    const block = Fn.select(0, Fn.cidr('10.0.0.0/16', 2, '8')); // {"Fn::Select":[0,{"Fn::Cidr":[...]}]}: two intrinsics, three arrays, four plain values
+    const document = { Statement: [{ Effect: 'Allow', Action: 's3:PutObject', Resource: `arn:aws:s3:::central/${block}/*` }] };
+    const tokenJson = Buffer.byteLength(JSON.stringify(stack.resolve([block])));
+    expect(upperBound(stack, document)).toBe(Buffer.byteLength(JSON.stringify(document)) + tokenJson + 2 * 80);
+    expect(upperBound(stack, document)!).toBeGreaterThanOrEqual(resolvedPolicySize(stack, document));
+  });
+
+  test('a whole-value token or a number token may stand for anything: no bound, and the estimate resolves the document', () => {
+    const stack = newStack();
+    const accounts = Array.from({ length: 200 }, (_, i) => String(100000000000 + i));
+    const lazyAccounts = new iam.PolicyDocument({
+      statements: [new iam.PolicyStatement({
+        actions: ['s3:PutObject'],
+        resources: ['*'],
+        principals: [new iam.ServicePrincipal('ssm.amazonaws.com')],
+        conditions: { StringEquals: { 'aws:SourceAccount': Lazy.any({ produce: () => accounts }) } },
+      })],
+    });
+    expect(upperBound(stack, lazyAccounts)).toBeUndefined();
+    expect(estimatePolicySize(stack, lazyAccounts)).toBe(resolvedPolicySize(stack, lazyAccounts));
+    expect(estimatePolicySize(stack, lazyAccounts)).toBeGreaterThan(accounts.length * 12);
+    const resolvable = { Statement: [{ Resource: { resolve: () => accounts.map(a => `arn:aws:s3:::central/accountid=${a}/*`) } }] };
+    expect(upperBound(stack, resolvable)).toBeUndefined();
+    const numbered = { Statement: [{ Condition: { NumericLessThan: { 's3:max-keys': Token.asNumber(Lazy.any({ produce: () => 10 })) } } }] };
+    expect(upperBound(stack, numbered)).toBeUndefined();
+  });
+
+  test('a user statement with a whole-value token over S3\'s 20 KB (a Lazy list of accounts in a condition): a synth error', () => {
+    const stack = newStack();
+    const central = new InventoryBucket(stack, 'Central');
+    const readers = Array.from({ length: 1500 }, (_, i) => String(100000000000 + i));
+    central.bucket.addToResourcePolicy(new iam.PolicyStatement({
+      actions: ['s3:GetObject'],
+      resources: [central.bucket.arnForObjects('*')],
+      principals: [new iam.AnyPrincipal()],
+      conditions: { StringEquals: { 'aws:PrincipalAccount': Lazy.any({ produce: () => readers }) } },
+    }));
+    expect(synthErrors(stack)).toMatch(/\[Stack\/Central\] the bucket policy would be about 2\d KB/);
+  });
+
+  test('no document: size 0', () => {
+    const stack = newStack();
+    expect(estimatePolicySize(stack, undefined)).toBe(0);
+  });
+
+  test('statements to paste: pseudo parameters, references and other intrinsics become what a person fills in', () => {
+    const stack = newStack({ env: { account: '111122223333', region: 'us-east-1' } });
+    const param = new CfnParameter(stack, 'Folder');
+    const key = new kms.Key(stack, 'Key');
+    const statement = new iam.PolicyStatement({
+      actions: ['s3:PutObject'],
+      resources: [
+        `arn:${Aws.PARTITION}:s3:::central/${Aws.REGION}/${Aws.ACCOUNT_ID}/${Aws.URL_SUFFIX}/${param.valueAsString}/*`,
+        key.keyArn,
+        Fn.importValue('SharedBucketArn'),
+      ],
+    });
+    const pasted = JSON.parse(describeStatements(stack, [statement]));
+    expect(pasted[0].Resource).toEqual([
+      'arn:aws:s3:::central/<the Region of the stack that deploys the sync>/<the account id of the stack that deploys the sync>/amazonaws.com/<the value of Folder>/*',
+      `<the Arn of ${stack.getLogicalId(key.node.defaultChild as kms.CfnKey)}>`,
+      '<a value computed at deploy time: "SharedBucketArn">',
+    ]);
   });
 });
