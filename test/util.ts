@@ -1,5 +1,6 @@
 import { App, Stack, StackProps, Validations } from 'aws-cdk-lib';
 import * as cxapi from 'aws-cdk-lib/cx-api';
+import { OrganizationInventory, OrganizationInventoryProps } from '../src';
 
 /** An app with the feature flags `cdk init` gives a new project. */
 export function newApp(): App {
@@ -9,6 +10,19 @@ export function newApp(): App {
 /** A stack in a new app. */
 export function newStack(props?: StackProps): Stack {
   return new Stack(newApp(), 'Stack', props);
+}
+
+/** An `OrganizationInventory` (two Regions, the root as target) in a new stack of the management account 111122223333. */
+export function newOrganizationInventory(props: Partial<OrganizationInventoryProps> = {}): { stack: Stack; inventory: OrganizationInventory } {
+  const stack = newStack({ env: { account: '111122223333', region: 'us-east-1' } });
+  const inventory = new OrganizationInventory(stack, 'Organization', {
+    organizationId: 'o-a1b2c3d4e5',
+    organizationalUnits: ['r-ab12'],
+    regions: ['us-east-1', 'eu-west-1'],
+    bucketName: 'org-inventory-111122223333',
+    ...props,
+  });
+  return { stack, inventory };
 }
 
 /** The validation errors synthesis reports for the app of `stack` (empty when it synthesizes). */

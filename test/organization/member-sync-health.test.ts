@@ -1,27 +1,13 @@
-import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { InventoryAccounts, InventoryDatabase, OrganizationCoverage, OrganizationInventory, OrganizationInventoryProps } from '../../src';
+import { InventoryAccounts, InventoryDatabase, OrganizationCoverage, OrganizationInventoryProps } from '../../src';
 import { MAX_TEMPLATE_BODY } from '../../src/organization/organization-inventory';
-import { fixture, newApp } from '../util';
+import { fixture, newOrganizationInventory } from '../util';
 
 /*
  * OrganizationInventory's memberSyncHealth: a SyncHealthMonitor in the member template, whose
  * report of every sync of the account and Region (the slots in use) reaches the central bucket.
  */
-const env = { account: '111122223333', region: 'us-east-1' };
-
-function organization(props: Partial<OrganizationInventoryProps> = {}) {
-  const stack = new Stack(newApp(), 'Stack', { env });
-  const inventory = new OrganizationInventory(stack, 'Organization', {
-    organizationId: 'o-a1b2c3d4e5',
-    organizationalUnits: ['r-ab12'],
-    regions: ['us-east-1', 'eu-west-1'],
-    bucketName: 'org-inventory-111122223333',
-    prefix: 'inv',
-    ...props,
-  });
-  return { stack, inventory };
-}
+const organization = (props: Partial<OrganizationInventoryProps> = {}) => newOrganizationInventory({ prefix: 'inv', ...props });
 
 describe('on', () => {
   /** Built in the first test that uses it (see `fixture`). */

@@ -11,7 +11,7 @@ import {
 } from '../../src';
 import { MAX_INLINE_CODE, inlineHandlerCode } from '../../src/inline-code';
 import { cfnLint } from '../cfn-lint';
-import { fixture, newApp, synthErrors, testWithNag } from '../util';
+import { fixture, newApp, newOrganizationInventory, synthErrors, testWithNag } from '../util';
 
 const env = { account: '111122223333', region: 'us-east-1' };
 
@@ -29,15 +29,7 @@ const COVERAGE_NAG = [
 ];
 
 function coverageStack(props: Partial<OrganizationCoverageProps> = {}, inventoryProps: Partial<OrganizationInventoryProps> = {}) {
-  const stack = new Stack(newApp(), 'Stack', { env });
-  const inventory = new OrganizationInventory(stack, 'Organization', {
-    organizationId: 'o-a1b2c3d4e5',
-    organizationalUnits: ['r-ab12'],
-    regions: ['us-east-1', 'eu-west-1'],
-    bucketName: 'org-inventory-111122223333',
-    stackSetName: 'org-inventory',
-    ...inventoryProps,
-  });
+  const { stack, inventory } = newOrganizationInventory({ stackSetName: 'org-inventory', ...inventoryProps });
   const coverage = new OrganizationCoverage(stack, 'Coverage', { inventory, ...props });
   return { stack, inventory, coverage };
 }
