@@ -1,17 +1,14 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { DAYS, DayNode, fleet, INVENTORY, isLive, MISSED_DAY, writeDay } from './history-sample';
-import {
-  InventoryBucket, InventoryDatabase, InventoryHistory, InventoryType, OrganizationInventory, ResourceDataSync, SyncDestination,
-} from '../../src';
-import { ACCOUNT_A, ACCOUNT_B, PROJECTED_REGIONS } from '../query/sample-data';
+import { InventoryHistory, InventoryType } from '../../src';
+import { listedDatabase, organizationDatabase, PREFIX } from '../query/sample-apps';
+import { ACCOUNT_A, ACCOUNT_B } from '../query/sample-data';
 import { registerTemplate, resolve } from '../query/trino/catalog';
 import { TrinoServer } from '../query/trino/server';
-import { newApp } from '../util';
 
 /*
  * The history in Trino (Athena engine version 3's engine; ../query/trino/): the tables are created
@@ -23,8 +20,6 @@ import { newApp } from '../util';
  * every named query runs with its execution parameters, and the costs are measured.
  */
 
-const ENV = { account: ACCOUNT_A, region: 'us-east-1' };
-const PREFIX = 'inventory';
 
 interface History {
   readonly name: string;
@@ -33,24 +28,13 @@ interface History {
 }
 
 function listed(prefix?: string): History {
-  const stack = new Stack(newApp(), 'Listed', { env: ENV });
-  const destination = new InventoryBucket(stack, 'Destination', { prefix: PREFIX, sourceAccounts: [ACCOUNT_B] });
-  new ResourceDataSync(stack, 'Inventory', { destination: SyncDestination.fromInventoryBucket(destination) });
-  const database = new InventoryDatabase(stack, 'Query', { inventoryBucket: destination, databaseName: 'listed', regions: PROJECTED_REGIONS });
+  const { stack, database } = listedDatabase();
   new InventoryHistory(stack, 'History', { database, prefix });
   return { name: 'listed', template: Template.fromStack(stack).toJSON(), folder: 'listed' };
 }
 
 function organization(): History {
-  const stack = new Stack(newApp(), 'Organization', { env: ENV });
-  const org = new OrganizationInventory(stack, 'Org', {
-    organizationId: 'o-a1b2c3d4e5',
-    organizationalUnits: ['ou-ab12-cdef3456'],
-    regions: PROJECTED_REGIONS,
-    bucketName: 'central-inventory-111122223333',
-    prefix: PREFIX,
-  });
-  const database = new InventoryDatabase(stack, 'Query', { inventoryBucket: org.destination, databaseName: 'organization' });
+  const { stack, database } = organizationDatabase();
   const bucket = new s3.Bucket(stack, 'HistoryBucket', { enforceSSL: true, blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL });
   // The two types the change queries read (the six statements are run by the listed history).
   const types = [InventoryType.APPLICATION, InventoryType.INSTANCE_INFORMATION];

@@ -4,13 +4,14 @@ import * as path from 'path';
 import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { athenaReadErrors } from './athena-openx';
+import { ENV, listedDatabase, organizationDatabase, PREFIX } from './sample-apps';
 import {
   ACCOUNT_A, ACCOUNT_B, ACCOUNT_C, isLive, NODES, PROJECTED_REGIONS, SampleFile, SampleNode, writeSampleData,
 } from './sample-data';
 import { registerTemplate } from './trino/catalog';
 import { sqlLiteral, TrinoServer } from './trino/server';
 import {
-  InventoryBucket, InventoryColumnType, InventoryDatabase, InventoryType, OrganizationInventory, ResourceDataSync, SyncDestination,
+  InventoryColumnType, InventoryDatabase, InventoryType, ResourceDataSync,
 } from '../../src';
 import { newApp } from '../util';
 
@@ -30,8 +31,6 @@ import { newApp } from '../util';
  * Not run by `npx projen test:compat` (scripts/compat.js): it tests SQL, not aws-cdk-lib.
  */
 
-const ENV = { account: ACCOUNT_A, region: 'us-east-1' };
-const PREFIX = 'inventory';
 
 interface Database {
   readonly name: string;
@@ -44,24 +43,12 @@ interface Database {
 }
 
 function listed(): Database {
-  const stack = new Stack(newApp(), 'Listed', { env: ENV });
-  const destination = new InventoryBucket(stack, 'Destination', { prefix: PREFIX, sourceAccounts: [ACCOUNT_B] });
-  new ResourceDataSync(stack, 'Inventory', { destination: SyncDestination.fromInventoryBucket(destination) });
-  new InventoryDatabase(stack, 'Query', { inventoryBucket: destination, databaseName: 'listed', regions: PROJECTED_REGIONS });
+  const { stack } = listedDatabase();
   return { name: 'listed', template: Template.fromStack(stack).toJSON(), folder: 'central', accounts: [ACCOUNT_A, ACCOUNT_B], regions: PROJECTED_REGIONS, organization: false };
 }
 
 function organization(): Database {
-  const stack = new Stack(newApp(), 'Organization', { env: ENV });
-  const org = new OrganizationInventory(stack, 'Org', {
-    organizationId: 'o-a1b2c3d4e5',
-    organizationalUnits: ['ou-ab12-cdef3456'],
-    regions: PROJECTED_REGIONS,
-    bucketName: 'central-inventory-111122223333',
-    prefix: PREFIX,
-  });
-  // No regions given: the organization's.
-  new InventoryDatabase(stack, 'Query', { inventoryBucket: org.destination, databaseName: 'organization' });
+  const { stack } = organizationDatabase();
   return { name: 'organization', template: Template.fromStack(stack).toJSON(), folder: 'central', accounts: [ACCOUNT_A, ACCOUNT_B, ACCOUNT_C], regions: PROJECTED_REGIONS, organization: true };
 }
 
