@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { InventoryAccounts } from './inventory-accounts';
 import { allAccountsView, allAccountsViewColumns, allAccountsViewSql, filesTable, partitionedTable, TableOptions } from './inventory-table';
 import { InventoryType } from './inventory-type';
-import { addNamedQuery, fromAllAccountsView, fromPartitionedTable, NAMED_QUERIES } from './named-queries';
+import { addNamedQuery, fromAllAccountsView, fromPartitionedTable, namedQuerySpecs } from './named-queries';
 import { InventoryQueryGrants } from './query-grants';
 import { checkBytesScannedCutoff, checkDatabaseName, checkTypes, checkWorkGroupName } from './query-validation';
 import { defaultRegions } from './regions';
@@ -327,7 +327,7 @@ export class InventoryDatabase extends Construct {
       }
       const from = organization ? fromAllAccountsView : fromPartitionedTable;
       const tableNames = this.types.map(t => t.tableName);
-      for (const query of NAMED_QUERIES) {
+      for (const query of namedQuerySpecs()) {
         const namedQuery = addNamedQuery(this, query, { name: this.databaseName, workGroup: this.workGroup.ref }, tableNames, from);
         if (!namedQuery) continue;
         namedQuery.node.addDependency(this.database);

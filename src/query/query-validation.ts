@@ -14,14 +14,10 @@ export const RECORD_COLUMNS: InventoryColumn[] = [
 ];
 /** Athena's smallest per-query data usage control (WorkGroupConfiguration.BytesScannedCutoffPerQuery). */
 export const MIN_BYTES_SCANNED_CUTOFF = 10_000_000;
-/** Glue and Athena column names: lower-case letters, digits and `_`. */
-const COLUMN_PATTERN = /^[a-z_][a-z0-9_]{0,254}$/;
-/** `Custom:` and a name (API InventoryItem TypeName: at most 100 characters). */
-const CUSTOM_TYPE_PATTERN = /^Custom:[A-Za-z0-9_.-]{1,93}$/;
-/** Glue database names as Athena reads them: lower-case letters, digits and `_`. */
-const DATABASE_PATTERN = /^[a-z0-9_]{1,255}$/;
-/** Athena work group names. */
-const WORKGROUP_PATTERN = /^[a-zA-Z0-9._-]{1,128}$/;
+/*
+ * The name patterns are written where they are used, not as module constants: code run when the
+ * module loads is "static" to mutation testing (CONTRIBUTING.md, "Mutation testing").
+ */
 
 const show = (v: unknown) => JSON.stringify(v);
 
@@ -42,7 +38,8 @@ export function checkTypes(types: InventoryType[]): string[] {
       continue;
     }
     if (type._kind === INVENTORY_TYPE_KIND.CUSTOM) {
-      if (!CUSTOM_TYPE_PATTERN.test(name)) {
+      // `Custom:` and a name (API InventoryItem TypeName: at most 100 characters).
+      if (!/^Custom:[A-Za-z0-9_.-]{1,93}$/.test(name)) {
         problems.push(`types: the custom type name ${show(name)} is not "Custom:" followed by 1 to 93 letters, digits, "_", "-" or "."; use for example "Custom:RackInfo".`);
       }
       if (type.columns.length === 0) {
@@ -73,7 +70,8 @@ function checkColumns(typeName: string, columns: InventoryColumn[]): string[] {
     }
     if (Token.isUnresolved(attribute) || Token.isUnresolved(column.columnName)) continue;
     const name = columnNameOf(column);
-    if (!COLUMN_PATTERN.test(name)) {
+    // Glue and Athena column names: lower-case letters, digits and `_`.
+    if (!/^[a-z_][a-z0-9_]{0,254}$/.test(name)) {
       problems.push(`types: ${show(typeName)} column ${show(name)} (attribute ${show(attribute)}) is not a valid Glue/Athena column name; use lower-case letters, digits and "_", starting with a letter or "_" (give columnName, for example ${show(name.toLowerCase().replace(/[^a-z0-9_]/g, '_').replace(/^([0-9])/, '_$1'))}).`);
     } else if (PARTITION_COLUMNS.includes(name)) {
       problems.push(`types: ${show(typeName)} column ${show(name)} collides with the partition column of the same name (the key layout's accountid=, region=, resourcetype= folders); give the attribute another columnName, for example ${show(`${name}attribute`)}.`);
@@ -96,14 +94,14 @@ export function checkBytesScannedCutoff(size: Size | undefined): string[] {
   return [];
 }
 
-/** A Glue database name Athena can use. */
+/** A Glue database name Athena can use (as Athena reads them: lower-case letters, digits and `_`). */
 export function checkDatabaseName(name: string | undefined): string[] {
-  if (name === undefined || Token.isUnresolved(name) || DATABASE_PATTERN.test(name)) return [];
+  if (name === undefined || Token.isUnresolved(name) || /^[a-z0-9_]{1,255}$/.test(name)) return [];
   return [`databaseName ${show(name)} is not a name Athena can query; use 1 to 255 lower-case letters, digits and "_", for example ${show(name.toLowerCase().replace(/[^a-z0-9_]/g, '_').slice(0, 255) || 'ssm_inventory')}.`];
 }
 
 /** An Athena work group name. */
 export function checkWorkGroupName(name: string | undefined): string[] {
-  if (name === undefined || Token.isUnresolved(name) || WORKGROUP_PATTERN.test(name)) return [];
+  if (name === undefined || Token.isUnresolved(name) || /^[a-zA-Z0-9._-]{1,128}$/.test(name)) return [];
   return [`workGroupName ${show(name)} is not a valid Athena work group name; use 1 to 128 letters, digits, ".", "_" and "-".`];
 }
