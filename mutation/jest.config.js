@@ -22,8 +22,9 @@ const profile = process.env.MUTATE_PROFILE ?? 'src';
 /** Left out of every mutation run (see CONTRIBUTING.md for why each). */
 const EXCLUDED = [
   '/test/lifecycle/',
-  // The Trino tests (a JVM started per run; the query layer's mutants are judged by its unit tests).
-  '\\.trino\\.test\\.ts$',
+  // The Trino tests start a JVM per run, except with the servers scripts/mutate.js starts once for
+  // the run of a query file (TRINO_SERVERS, see test/query/trino/server.ts).
+  ...(process.env.TRINO_SERVERS ? [] : ['\\.trino\\.test\\.ts$']),
   '/test/nag.test.ts',
   '/test/schema.test.ts',
   '/test/example.test.ts',

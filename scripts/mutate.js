@@ -24,7 +24,7 @@
  * A mutant is identified by its file, mutator and the text it replaces and puts (not its line, which
  * moves with every edit), so listed entries survive unrelated changes.
  */
-const { spawnSync } = require('child_process');
+const { spawn, spawnSync } = require('child_process');
 const crypto = require('crypto');
 const fs = require('fs');
 const path = require('path');
@@ -49,7 +49,9 @@ const CHECKED = [
  * run every test of the profile (mutation/jest.config.js).
  */
 const CONSTRUCT_TESTS = ['test/resource-data-sync.test.ts', 'test/destination.test.ts', 'test/inventory-bucket.test.ts', 'test/organization.test.ts', 'test/policies.test.ts', 'test/properties.test.ts', 'test/acknowledge.test.ts'];
-const QUERY_TESTS = ['test/query/inventory-database.test.ts', 'test/query/deprecated.test.ts', 'test/organization.test.ts', 'test/properties.test.ts'];
+// The query layer's SQL, SerDe and projection are only read by a query engine: its Trino tests run
+// its mutants too, in servers started once for the run (startTrino).
+const QUERY_TESTS = ['test/query/inventory-database.test.ts', 'test/query/deprecated.test.ts', 'test/organization.test.ts', 'test/properties.test.ts', 'test/query/queries.trino.test.ts'];
 const TESTS_OF = {
   // The policies are judged by the tests of the constructs that write them (the property test judges
   // the rules of src/validation.ts, the organization's tests its StackSet; both are slow per mutant).
@@ -111,13 +113,49 @@ function stryker(profile, file, incremental) {
   console.log(`::: mutate ${file} (profile ${profile}${incremental ? ', incremental' : ''})`);
   const start = Date.now();
   // The property test's 1,000 runs (40 s) would dominate each mutant's run; 100 keep its generators' reach.
-  const env = { FC_RUNS: '100', ...process.env, MUTATE_PROFILE: profile, MUTATE_FILE: file, MUTATE_ROOT: ROOT, MUTATE_TESTS: (TESTS_OF[source(file)] ?? []).join(',') };
-  env.MUTATE_TEST_NAMES = testNames(file, env);
-  const result = spawnSync('npx', args, { cwd: ROOT, stdio: 'inherit', env });
-  lastSeconds = Math.round((Date.now() - start) / 1000);
-  return result.status;
+  const tests = TESTS_OF[source(file)] ?? [];
+  const env = { FC_RUNS: '100', ...process.env, MUTATE_PROFILE: profile, MUTATE_FILE: file, MUTATE_ROOT: ROOT, MUTATE_TESTS: tests.join(',') };
+  const trino = tests.some(t => TRINO_TEST.test(t)) ? startTrino(Number(process.env.MUTATE_CONCURRENCY ?? 1)) : undefined;
+  try {
+    if (trino) env.TRINO_SERVERS = trino.file;
+    env.MUTATE_TEST_NAMES = testNames(file, env);
+    const result = spawnSync('npx', args, { cwd: ROOT, stdio: 'inherit', env });
+    lastSeconds = Math.round((Date.now() - start) / 1000);
+    return result.status;
+  } finally {
+    trino?.stop();
+  }
 }
 let lastSeconds;
+
+const TRINO_TEST = /\.trino\.test\.ts$/;
+
+/**
+ * One Trino server per Stryker test process, for the whole run (test/query/trino/shared.ts): a test
+ * file that starts its own would start a JVM (about 15 s) for each mutant. They stop when this
+ * process ends, whatever ends it (their starter's standard input closes).
+ */
+function startTrino(count) {
+  const file = path.join(OUT, `trino-servers-${process.pid}.json`);
+  fs.rmSync(file, { force: true });
+  const tsNode = require.resolve('ts-node/dist/bin.js', { paths: [ROOT] });
+  const child = spawn(process.execPath, [tsNode, '--transpile-only', 'test/query/trino/shared.ts', String(count), file], { cwd: ROOT, stdio: ['pipe', 'inherit', 'inherit'] });
+  const until = Date.now() + 300_000;
+  while (!fs.existsSync(file)) {
+    if (Date.now() > until || !isAlive(child.pid)) throw new Error('mutate: the Trino servers did not start (see the output above)');
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 500);
+  }
+  return { file, stop: () => child.kill('SIGTERM') };
+}
+
+function isAlive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /**
  * The full name of every test of the run, per test file, for mutation/test-sequencer.js (which runs a

@@ -1,5 +1,4 @@
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
@@ -9,11 +8,11 @@ import {
   ACCOUNT_A, ACCOUNT_B, ACCOUNT_C, isLive, NODES, PROJECTED_REGIONS, SampleFile, SampleNode, writeSampleData,
 } from './sample-data';
 import { registerTemplate } from './trino/catalog';
-import { sqlLiteral, TrinoServer } from './trino/server';
+import { newDataRoot, removeDataRoot, sqlLiteral, TrinoServer } from './trino/server';
 import {
   InventoryColumnType, InventoryDatabase, InventoryType, ResourceDataSync,
 } from '../../src';
-import { newApp } from '../util';
+import { fixture, newApp } from '../util';
 
 /*
  * The query layer in Trino, the engine Athena engine version 3 is built on (test/query/trino/):
@@ -34,30 +33,38 @@ import { newApp } from '../util';
 
 interface Database {
   readonly name: string;
-  readonly template: any;
   /** The folder that stands for its bucket. */
   readonly folder: string;
   readonly accounts: string[];
   readonly regions: string[];
   readonly organization: boolean;
+  /**
+   * Its synthesized template, written into Trino's metastore: built in the first test that calls it
+   * (in every test under mutation testing, see `fixture`), so that a library error fails the tests,
+   * not the file's loading.
+   */
+  readonly template: () => any;
 }
 
-function listed(): Database {
-  const { stack } = listedDatabase();
-  return { name: 'listed', template: Template.fromStack(stack).toJSON(), folder: 'central', accounts: [ACCOUNT_A, ACCOUNT_B], regions: PROJECTED_REGIONS, organization: false };
+function newDatabase(name: string, folder: string, accounts: string[], regions: string[], organization: boolean, build: () => Stack): Database {
+  const template = fixture(() => {
+    const json = Template.fromStack(build()).toJSON();
+    registerTemplate(ROOT, json, folder);
+    return json;
+  });
+  return { name, folder, accounts, regions, organization, template };
 }
 
-function organization(): Database {
-  const { stack } = organizationDatabase();
-  return { name: 'organization', template: Template.fromStack(stack).toJSON(), folder: 'central', accounts: [ACCOUNT_A, ACCOUNT_B, ACCOUNT_C], regions: PROJECTED_REGIONS, organization: true };
-}
+const listed = () => newDatabase('listed', 'central', [ACCOUNT_A, ACCOUNT_B], PROJECTED_REGIONS, false, () => listedDatabase().stack);
 
-function oneSync(): Database {
+const organization = () => newDatabase('organization', 'central', [ACCOUNT_A, ACCOUNT_B, ACCOUNT_C], PROJECTED_REGIONS, true, () => organizationDatabase().stack);
+
+const oneSync = () => newDatabase('onesync', 'own', [ACCOUNT_A], ['us-east-1'], false, () => {
   const stack = new Stack(newApp(), 'OneSync', { env: ENV });
   const sync = new ResourceDataSync(stack, 'Inventory');
   new InventoryDatabase(stack, 'Query', { sync, databaseName: 'onesync' });
-  return { name: 'onesync', template: Template.fromStack(stack).toJSON(), folder: 'own', accounts: [ACCOUNT_A], regions: ['us-east-1'], organization: false };
-}
+  return stack;
+});
 
 const DATABASES = [listed(), organization(), oneSync()];
 
@@ -68,13 +75,13 @@ function namedQueries(template: any): Record<string, { sql: string; database: st
     .map(r => [r.Properties.Name.replace(/^[a-z0-9_]+-/, ''), { sql: r.Properties.QueryString, database: r.Properties.Database }]));
 }
 
-const ROOT = fs.mkdtempSync(path.join(os.tmpdir(), 'rds-query-'));
+/** The data folder (under mutation testing, the one of a Trino server shared by the whole run). */
+const ROOT = newDataRoot('rds-query-');
 /** The sample data: in the central bucket under the prefix, and in a sync's own bucket without one. */
 const FILES: Record<string, SampleFile[]> = {
   central: writeSampleData(path.join(ROOT, 'central'), PREFIX),
   own: writeSampleData(path.join(ROOT, 'own')),
 };
-for (const database of DATABASES) registerTemplate(ROOT, database.template, database.folder);
 
 let trino: TrinoServer;
 const figures: string[] = [];
@@ -84,13 +91,13 @@ beforeAll(async () => {
 }, 180_000);
 afterAll(() => {
   trino?.stop();
-  fs.rmSync(ROOT, { recursive: true, force: true });
+  removeDataRoot(ROOT);
   console.log(figures.join('\n'));
 });
 
 /** Runs a named query with its execution parameters, as Athena does (EXECUTE ... USING). */
 async function runNamed(database: Database, id: string, parameters: Array<string | number> = []): Promise<Record<string, any>[]> {
-  const query = namedQueries(database.template)[id];
+  const query = namedQueries(database.template())[id];
   expect(query.database).toBe(database.name);
   return (await trino.execute(database.name, query.sql, parameters)).rows;
 }
@@ -114,9 +121,10 @@ describe.each(DATABASES.map(d => [d.name, d] as const))('%s', (_, database) => {
   const nodes = NODES.filter(inScope(database));
   const live = nodes.filter(isLive);
   const II = database.organization ? 'aws_instanceinformation_all' : 'aws_instanceinformation';
+  beforeEach(() => database.template());
 
   test('the six named queries, all in the database', () => {
-    expect(Object.keys(namedQueries(database.template)).sort()).toEqual([
+    expect(Object.keys(namedQueries(database.template())).sort()).toEqual([
       'managed-nodes', 'noncompliant-by-severity', 'nodes-missing-patches', 'nodes-not-reporting',
       'nodes-per-account-and-region', 'nodes-with-application',
     ].sort());
@@ -254,7 +262,7 @@ describe.each(DATABASES.map(d => [d.name, d] as const))('%s', (_, database) => {
         .toBe(ofType('AWS:Application').filter(f => [ACCOUNT_B, ACCOUNT_C].includes(f.account) && inDatabase(f)).length);
     }
     for (const [id, parameters] of [['managed-nodes', []], ['nodes-with-application', ['nginx%', '%']], ['nodes-missing-patches', []]] as const) {
-      let sql = namedQueries(database.template)[id].sql;
+      let sql = namedQueries(database.template())[id].sql;
       for (const p of parameters) sql = sql.replace('?', sqlLiteral(p));
       await figure(sql);
     }
@@ -262,13 +270,15 @@ describe.each(DATABASES.map(d => [d.name, d] as const))('%s', (_, database) => {
 });
 
 test('an injected accountid: a query must name its accounts (organization)', async () => {
+  DATABASES[1].template();
   await expect(trino.query('organization', 'SELECT count(*) FROM aws_application')).rejects.toThrow(/accountid/);
 });
 
 test('the Regions of the organization are projected; a Region it does not sync from is in no answer', async () => {
+  const template = DATABASES[1].template();
   const regions = await trino.query('organization', 'SELECT DISTINCT region FROM aws_application_all ORDER BY 1');
   expect(regions.rows.map(r => r.region)).toEqual([...PROJECTED_REGIONS].sort());
-  const table = Object.values<any>(DATABASES[1].template.Resources).find(r => r.Type === 'AWS::Glue::Table' && r.Properties.TableInput.Name === 'aws_application');
+  const table = Object.values<any>(template.Resources).find(r => r.Type === 'AWS::Glue::Table' && r.Properties.TableInput.Name === 'aws_application');
   expect(table.Properties.TableInput.Parameters['projection.region.values']).toBe(PROJECTED_REGIONS.join(','));
 });
 
@@ -282,18 +292,20 @@ test('the Regions of the organization are projected; a Region it does not sync f
  */
 describe('JSON that Athena refuses and Trino reads', () => {
   const LINES = ['{"Units":"12","Label":"a","resourceId":"i-1"}', '{"Units":"twelve","Label":"b","resourceId":"i-2"}', '{"Units":"3","Label":"c","label":"C","resourceId":"i-3"}'];
-  const stack = new Stack(newApp(), 'Lenient', { env: ENV });
-  const sync = new ResourceDataSync(stack, 'Inventory');
-  const type = InventoryType.custom('Custom:Rack', [{ attributeName: 'Units', type: InventoryColumnType.BIGINT }, { attributeName: 'Label' }]);
-  new InventoryDatabase(stack, 'Query', { sync, databaseName: 'lenient', types: [type] });
-  const template = Template.fromStack(stack).toJSON();
-  const tableInput = Object.values<any>(template.Resources).find(r => r.Type === 'AWS::Glue::Table').Properties.TableInput;
+  const lenient = fixture(() => {
+    const stack = new Stack(newApp(), 'Lenient', { env: ENV });
+    const sync = new ResourceDataSync(stack, 'Inventory');
+    const type = InventoryType.custom('Custom:Rack', [{ attributeName: 'Units', type: InventoryColumnType.BIGINT }, { attributeName: 'Label' }]);
+    new InventoryDatabase(stack, 'Query', { sync, databaseName: 'lenient', types: [type] });
+    return Template.fromStack(stack).toJSON();
+  });
+  const tableInput = () => Object.values<any>(lenient().Resources).find(r => r.Type === 'AWS::Glue::Table').Properties.TableInput;
 
   test('Trino: NULL for a non-number, the last of two keys that differ in case', async () => {
     const dir = path.join(ROOT, 'lenient', 'Custom:Rack', `accountid=${ACCOUNT_A}`, 'region=us-east-1', 'resourcetype=ManagedInstanceInventory');
     fs.mkdirSync(dir, { recursive: true });
     fs.writeFileSync(path.join(dir, 'i-1.json'), LINES.join('\n') + '\n');
-    registerTemplate(ROOT, template, 'lenient');
+    registerTemplate(ROOT, lenient(), 'lenient');
     const rows = (await trino.query('lenient', 'SELECT resourceid, units, label FROM custom_rack ORDER BY 1')).rows;
     expect(rows).toEqual([
       { resourceid: 'i-1', units: 12, label: 'a' },
@@ -303,7 +315,7 @@ describe('JSON that Athena refuses and Trino reads', () => {
   });
 
   test('Athena (its documented behaviour): both lines fail the query', () => {
-    expect(LINES.map(line => athenaReadErrors(line, tableInput))).toEqual([
+    expect(LINES.map(line => athenaReadErrors(line, tableInput()))).toEqual([
       [],
       ['HIVE_BAD_DATA: "twelve" in the bigint column units'],
       ['duplicate key: "Label" and "label" are both the column label'],
@@ -311,7 +323,7 @@ describe('JSON that Athena refuses and Trino reads', () => {
   });
 
   test('the sample data has nothing Athena would refuse', () => {
-    const tables = DATABASES.flatMap(d => Object.values<any>(d.template.Resources).filter(r => r.Type === 'AWS::Glue::Table' && r.Properties.TableInput.PartitionKeys));
+    const tables = DATABASES.flatMap(d => Object.values<any>(d.template().Resources).filter(r => r.Type === 'AWS::Glue::Table' && r.Properties.TableInput.PartitionKeys));
     let checked = 0;
     for (const file of FILES.central.filter(f => f.region !== undefined)) {
       const table = tables.find(t => t.Properties.TableInput.Name === file.type.toLowerCase().replace(/[^a-z0-9_]/g, '_'))!.Properties.TableInput;

@@ -15,6 +15,11 @@ import * as path from 'path';
  *
  * The server lives at most MAX_LIFE (it is started under `timeout`): a test run that dies without
  * its afterAll does not leave a JVM behind.
+ *
+ * In a mutation run (scripts/mutate.js, CONTRIBUTING.md "Mutation testing") a test file does not
+ * start its own server for each mutant: `TRINO_SERVERS` names a JSON file of servers started once
+ * for the whole run (test/query/trino/shared.ts), one per Stryker test process, each over its own
+ * data folder, and `start` attaches to the one this process holds.
  */
 
 export const TRINO_VERSION = '476';
@@ -65,9 +70,71 @@ export function sqlLiteral(value: string | number): string {
   return typeof value === 'number' ? String(value) : `'${value.replace(/'/g, "''")}'`;
 }
 
+/** A server started for a whole mutation run, and the data folder it reads. */
+interface SharedServer {
+  readonly url: string;
+  readonly dataRoot: string;
+}
+
+/**
+ * This process's shared server, if it runs under scripts/mutate.js with Trino (TRINO_SERVERS): the
+ * first one no other live process holds (a lock file beside its data folder, with the holder's
+ * pid). Stryker replaces a test process now and then (after a timeout): the new one takes over the
+ * lock of the one that ended.
+ */
+function sharedServer(): SharedServer | undefined {
+  const file = process.env.TRINO_SERVERS;
+  if (!file) return undefined;
+  const servers: SharedServer[] = JSON.parse(fs.readFileSync(file, 'utf8'));
+  for (const server of servers) {
+    const lock = `${server.dataRoot}.lock`;
+    try {
+      fs.writeFileSync(lock, String(process.pid), { flag: 'wx' });
+      return server;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    const holder = Number(fs.readFileSync(lock, 'utf8'));
+    if (holder === process.pid) return server;
+    if (!isAlive(holder)) {
+      fs.writeFileSync(lock, String(process.pid));
+      return server;
+    }
+  }
+  throw new Error(`TRINO_SERVERS: every server of ${file} is held by another live process`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** The folder a test file writes its data and metastore into: a new one, or its shared server's. */
+export function newDataRoot(prefix: string): string {
+  return sharedServer()?.dataRoot ?? fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+/** Removes a folder of `newDataRoot` (a shared server's stays: the next run writes into it again). */
+export function removeDataRoot(dataRoot: string): void {
+  if (dataRoot !== sharedServer()?.dataRoot) fs.rmSync(dataRoot, { recursive: true, force: true });
+}
+
 export class TrinoServer {
-  /** Starts the server over `dataRoot` (the folder that `local:///` names): the file metastore is `<dataRoot>/metastore`. */
-  public static async start(dataRoot: string): Promise<TrinoServer> {
+  /**
+   * Starts the server over `dataRoot` (the folder that `local:///` names): the file metastore is
+   * `<dataRoot>/metastore`. Under TRINO_SERVERS, attaches to the shared server whose folder it is.
+   * `maxLifeSeconds`: when the server is killed whatever happens.
+   */
+  public static async start(dataRoot: string, maxLifeSeconds = MAX_LIFE_SECONDS): Promise<TrinoServer> {
+    const shared = sharedServer();
+    if (shared) {
+      if (path.resolve(dataRoot) !== path.resolve(shared.dataRoot)) throw new Error(`TRINO_SERVERS: the shared server reads ${shared.dataRoot}, not ${dataRoot} (use newDataRoot)`);
+      return new TrinoServer(undefined, shared.url, undefined);
+    }
     if (!fs.existsSync(path.join(HOME, '.installed'))) {
       throw new Error(`Trino ${TRINO_VERSION} is not installed in ${HOME}: run npx projen trino:install`);
     }
@@ -108,7 +175,7 @@ export class TrinoServer {
       '',
     ].join('\n'));
     const java = path.join(javaHome(), 'bin', 'java');
-    const child = spawn('timeout', ['--signal=KILL', String(MAX_LIFE_SECONDS), java,
+    const child = spawn('timeout', ['--signal=KILL', String(maxLifeSeconds), java,
       '-Xmx1G', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', '-Xshare:auto',
       '-Dnode.environment=test', '-Dnode.id=query-tests', `-Dnode.data-dir=${path.join(work, 'data')}`,
       `-Dconfig=${path.join(work, 'config.properties')}`,
@@ -124,11 +191,12 @@ export class TrinoServer {
   /** How long the server took to start (ms). */
   public startupMs = 0;
 
-  private constructor(private readonly child: ChildProcess, private readonly url: string, public readonly work: string) {}
+  /** `child` and `work`: a server this process started (none when attached to a shared one). */
+  private constructor(private readonly child: ChildProcess | undefined, public readonly url: string, private readonly work: string | undefined) {}
 
   private async waitUntilStarted(started: number): Promise<void> {
     while (Date.now() - started < START_TIMEOUT_MS) {
-      if (this.child.exitCode !== null) break;
+      if (this.child!.exitCode !== null) break;
       try {
         const info = await (await fetch(`${this.url}/v1/info`)).json() as { starting: boolean };
         // Started, and the node has announced itself (until then: NO_NODES_AVAILABLE).
@@ -141,7 +209,7 @@ export class TrinoServer {
       }
       await new Promise(r => setTimeout(r, 250));
     }
-    const log = fs.existsSync(path.join(this.work, 'server.log')) ? fs.readFileSync(path.join(this.work, 'server.log'), 'utf8').slice(-4000) : '';
+    const log = fs.existsSync(path.join(this.work!, 'server.log')) ? fs.readFileSync(path.join(this.work!, 'server.log'), 'utf8').slice(-4000) : '';
     this.stop();
     throw new Error(`Trino did not start in ${START_TIMEOUT_MS / 1000} s:\n${log}`);
   }
@@ -189,7 +257,9 @@ export class TrinoServer {
     return { columns: names, rows: data.map(row => Object.fromEntries(names.map((n, i) => [n, row[i]]))), physicalInputBytes };
   }
 
+  /** Stops a server this process started (a shared one keeps running). */
   public stop(): void {
+    if (!this.child || !this.work) return;
     // `timeout` passes SIGTERM on to Java, which shuts down.
     if (this.child.exitCode === null) this.child.kill('SIGTERM');
     fs.rmSync(this.work, { recursive: true, force: true });
