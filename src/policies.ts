@@ -338,15 +338,15 @@ export function upperBound(scope: IConstruct, document: unknown, referenceSize =
   const others: IResolvable[] = [];
   const text = JSON.stringify(json, function (this: Record<string, unknown>, key: string, value: unknown) {
     const original = this[key]; // before its toJSON: a token object's toJSON hides it as "<unresolved-token>"
-    if (typeof value === 'string' && value.includes('#{Token[')) {
-      opaque = true; // an element of a token list (Token.isUnresolved does not see those)
-    } else if (typeof value === 'string' && Token.isUnresolved(value)) {
+    if (typeof value === 'string' && Token.isUnresolved(value)) {
       for (const token of Tokenization.reverseString(value).tokens) {
         if (Reference.isReference(token)) extra += Math.ceil(2.5 * referenceSize);
         else others.push(token);
       }
     } else if (Tokenization.isResolvable(original) || Token.isUnresolved(value)) {
-      opaque = true; // a whole-value token (its toJSON hides it) or a number token
+      // A whole-value token (its toJSON hides it), a number token, or a token list (a list of one
+      // '#{Token[...]}' element, the only place a list token can be: as a string, it fails synthesis).
+      opaque = true;
     }
     return value;
   });

@@ -382,6 +382,25 @@ describe('the size bound and the pasteable statements', () => {
     expect(upperBound(stack, numbered)).toBeUndefined();
   });
 
+  test('a token list (Token.asList) stands for any number of values: no bound, and a list of 1,500 object ARNs over S3\'s 20 KB is a synth error', () => {
+    const stack = newStack();
+    const arns = Array.from({ length: 1500 }, (_, i) => `arn:aws:s3:::central/readers/${100000000000 + i}/*`);
+    const statement = () => new iam.PolicyStatement({
+      actions: ['s3:GetObject'],
+      resources: Token.asList(Lazy.list({ produce: () => arns })),
+      principals: [new iam.AnyPrincipal()],
+    });
+    // In the document, the list is one short element: '#{Token[TOKEN.n]}'.
+    const document = new iam.PolicyDocument({ statements: [statement()] });
+    expect(upperBound(stack, document)).toBeUndefined();
+    expect(estimatePolicySize(stack, document)).toBe(resolvedPolicySize(stack, document));
+    expect(estimatePolicySize(stack, document)).toBeGreaterThan(20 * 1024);
+
+    const central = new InventoryBucket(stack, 'Central');
+    central.bucket.addToResourcePolicy(statement());
+    expect(synthErrors(stack)).toMatch(/\[Stack\/Central\] the bucket policy would be about \d\d KB/);
+  });
+
   test('a user statement with a whole-value token over S3\'s 20 KB (a Lazy list of accounts in a condition): a synth error', () => {
     const stack = newStack();
     const central = new InventoryBucket(stack, 'Central');
