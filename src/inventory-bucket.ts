@@ -137,7 +137,9 @@ export class DestinationResources {
   private readonly accountList?: string[];
   private readonly organizationId?: string;
   /** The Regions the syncs into this destination are known to write from (the query layer projects them). */
-  private readonly syncRegions: string[] = [];
+  private readonly syncRegions = new Set<string>();
+  /** False once a list of Regions known only at deploy time was recorded: the Regions are then unknown. */
+  private regionsKnown = true;
 
   /**
    * @param owner the construct the bucket and key are made under, and whose path errors name
@@ -228,17 +230,22 @@ export class DestinationResources {
     }
   }
 
-  /** Record Regions that syncs write from into this destination (an organization's StackSet Regions). */
+  /**
+   * Record Regions that syncs write from into this destination (an organization's StackSet Regions,
+   * and the Region of its deploying account's sync). An element of a token list (a list known only
+   * at deploy time, spread into this one or not) leaves the Regions unknown; a single Region token
+   * (an environment-agnostic stack's Region) is left out.
+   */
   public addRegions(regions: string[]): void {
-    if (Token.isUnresolved(regions)) return;
     for (const region of regions) {
-      if (!Token.isUnresolved(region) && !this.syncRegions.includes(region)) this.syncRegions.push(region);
+      if (Token.isUnresolved([region])) this.regionsKnown = false;
+      else if (!Token.isUnresolved(region)) this.syncRegions.add(region);
     }
   }
 
-  /** The Regions recorded with `addRegions`, if any. */
+  /** The Regions recorded with `addRegions`, if any and if all of them are known. */
   public get regions(): string[] | undefined {
-    return this.syncRegions.length > 0 ? [...this.syncRegions] : undefined;
+    return this.regionsKnown && this.syncRegions.size > 0 ? [...this.syncRegions] : undefined;
   }
 
   /** The writers, as the policies will be written. */

@@ -5,7 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { newApp, newStack, synthErrors } from './util';
-import { DestinationEncryption, InventoryBucket, ResourceDataSync, SyncDestination } from '../src';
+import { DestinationEncryption, InventoryBucket, InventoryDatabase, OrganizationInventory, ResourceDataSync, SyncDestination } from '../src';
 import { estimatePolicySize, resolvedPolicySize, upperBound } from '../src/policies';
 
 const ENV = { account: '111122223333', region: 'us-east-1' };
@@ -338,5 +338,46 @@ describe('the policy size estimate', () => {
     const list = { Accounts: Lazy.list({ produce: () => ['111122223333'] }) };
     expect(upperBound(stack, list)).toBeUndefined();
     expect(estimatePolicySize(stack, list)).toBe(resolvedPolicySize(stack, list));
+  });
+});
+
+describe('the Regions an OrganizationInventory records on its destination, which an InventoryDatabase over it projects', () => {
+  /** The projected Regions of the aws_application table, over an organization's destination. */
+  const projected = (props: { env?: typeof ENV; regions: string[]; syncDeployingAccount?: boolean }) => {
+    const stack = new Stack(newApp(), 'Org', { env: props.env });
+    const org = new OrganizationInventory(stack, 'Org', {
+      organizationId: 'o-a1b2c3d4e5',
+      organizationalUnits: ['ou-ab12-cdef3456'],
+      regions: props.regions,
+      bucketName: 'central-inventory-111122223333',
+      syncDeployingAccount: props.syncDeployingAccount,
+    });
+    new InventoryDatabase(stack, 'Query', { inventoryBucket: org.destination });
+    const tables = Object.values<any>(Template.fromStack(stack).findResources('AWS::Glue::Table')).map(t => t.Properties.TableInput);
+    return tables.find(t => t.Name === 'aws_application').Parameters['projection.region.values'];
+  };
+  /** What a destination that knows no Regions gets: the fixed list of the partition, with the stack's Region. */
+  const fixedList = () => {
+    const stack = new Stack(newApp(), 'Central', { env: ENV });
+    new InventoryDatabase(stack, 'Query', { inventoryBucket: new InventoryBucket(stack, 'Central') });
+    const tables = Object.values<any>(Template.fromStack(stack).findResources('AWS::Glue::Table')).map(t => t.Properties.TableInput);
+    return tables.find(t => t.Name === 'aws_application').Parameters['projection.region.values'];
+  };
+
+  test('its Regions, then its deploying account\'s sync\'s Region, each once', () => {
+    expect(projected({ env: ENV, regions: ['eu-west-1', 'us-east-1', 'eu-central-1'] })).toBe('eu-west-1,us-east-1,eu-central-1');
+    expect(projected({ env: ENV, regions: ['eu-west-1'] })).toBe('eu-west-1,us-east-1');
+    expect(projected({ env: ENV, regions: ['eu-west-1'], syncDeployingAccount: false })).toBe('eu-west-1');
+  });
+
+  test('Regions known only at deploy time (a token list): the Regions are unknown, so the fixed list of the partition, with or without the deploying account\'s sync (not a Resolution error)', () => {
+    const regions = () => Lazy.list({ produce: () => ['eu-west-1'] });
+    expect(fixedList()).toContain('eu-west-1,');
+    expect(projected({ env: ENV, regions: regions() })).toBe(fixedList());
+    expect(projected({ env: ENV, regions: regions(), syncDeployingAccount: false })).toBe(fixedList());
+  });
+
+  test('an environment-agnostic stack: its deploying account\'s sync\'s Region, known only at deploy time, is left out of the Regions', () => {
+    expect(projected({ regions: ['eu-west-1', 'eu-central-1'] })).toBe('eu-west-1,eu-central-1');
   });
 });
