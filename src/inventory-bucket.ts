@@ -137,23 +137,24 @@ export class DestinationResources {
   private readonly accountList?: string[];
   private readonly organizationId?: string;
   /** The Regions the syncs into this destination are known to write from (the query layer projects them). */
-  private readonly syncRegions: string[] = [];
+  private readonly syncRegions = new Set<string>();
+  /** False once a list of Regions known only at deploy time was recorded: the Regions are then unknown. */
+  private regionsKnown = true;
 
   /**
    * @param owner the construct the bucket and key are made under, and whose path errors name
    * @param property how the options are named in messages (`destination ` for newBucket())
    */
   constructor(private readonly owner: Construct, props: InventoryBucketProps, property: string) {
-    const problems = optionProblems(props, property);
+    // A removal policy or expiration with a problem is reported, and the default is used meanwhile.
+    const removalProblems = checkRemovalPolicy(props.removalPolicy, `${property}removalPolicy`);
+    const expirationProblems = checkWholeDays(props.noncurrentVersionExpiration, `${property}noncurrentVersionExpiration`);
+    const problems = optionProblems(props, property, removalProblems, expirationProblems);
     const encryptionKey = targetKey(props.encryptionKey, `${property}encryptionKey`, problems);
-    const removalPolicy = checkRemovalPolicy(props.removalPolicy, `${property}removalPolicy`).length === 0
-      ? props.removalPolicy ?? RemovalPolicy.RETAIN
-      : RemovalPolicy.RETAIN;
+    const removalPolicy = removalProblems.length === 0 ? props.removalPolicy ?? RemovalPolicy.RETAIN : RemovalPolicy.RETAIN;
     const destroy = removalPolicy === RemovalPolicy.DESTROY;
     const useKms = props.encryption !== DestinationEncryption.S3_MANAGED;
-    const expiration = checkWholeDays(props.noncurrentVersionExpiration, `${property}noncurrentVersionExpiration`).length === 0
-      ? props.noncurrentVersionExpiration ?? Duration.days(90)
-      : Duration.days(90);
+    const expiration = expirationProblems.length === 0 ? props.noncurrentVersionExpiration ?? Duration.days(90) : Duration.days(90);
 
     this.encryptionKey = !useKms ? undefined : encryptionKey ?? new kms.Key(owner, 'Key', {
       description: `Encrypts the AWS Systems Manager resource data sync data of ${owner.node.path}`,
@@ -215,10 +216,11 @@ export class DestinationResources {
     this.organizationId = props.organizationId;
 
     owner.node.addValidation({ validate: () => [...problems, ...this.sizeProblems()] });
-    // The statements are written when the app is synthesized, from the final set of writers.
-    const bucket = this.bucket;
-    const finalize: IAspect = { visit: node => node === bucket && this.writeStatements() };
-    Aspects.of(bucket).add(finalize);
+    // The statements are written when the app is synthesized, from the final set of writers: by an
+    // aspect of the CfnBucket, which has no children, so it visits that one construct, once (right
+    // after the bucket and before its policy).
+    const finalize: IAspect = { visit: () => this.writeStatements() };
+    Aspects.of(bucketCfn).add(finalize);
   }
 
   /** Let resource data syncs of these accounts write, each under its own path. */
@@ -228,17 +230,22 @@ export class DestinationResources {
     }
   }
 
-  /** Record Regions that syncs write from into this destination (an organization's StackSet Regions). */
+  /**
+   * Record Regions that syncs write from into this destination (an organization's StackSet Regions,
+   * and the Region of its deploying account's sync). An element of a token list (a list known only
+   * at deploy time, spread into this one or not) leaves the Regions unknown; a single Region token
+   * (an environment-agnostic stack's Region) is left out.
+   */
   public addRegions(regions: string[]): void {
-    if (Token.isUnresolved(regions)) return;
     for (const region of regions) {
-      if (!Token.isUnresolved(region) && !this.syncRegions.includes(region)) this.syncRegions.push(region);
+      if (Token.isUnresolved([region])) this.regionsKnown = false;
+      else if (!Token.isUnresolved(region)) this.syncRegions.add(region);
     }
   }
 
-  /** The Regions recorded with `addRegions`, if any. */
+  /** The Regions recorded with `addRegions`, if any and if all of them are known. */
   public get regions(): string[] | undefined {
-    return this.syncRegions.length > 0 ? [...this.syncRegions] : undefined;
+    return this.regionsKnown && this.syncRegions.size > 0 ? [...this.syncRegions] : undefined;
   }
 
   /** The writers, as the policies will be written. */
@@ -264,7 +271,6 @@ export class DestinationResources {
     const problems: string[] = [];
     const accounts = this.accounts.length;
     const check = (document: unknown, limit: number, what: string) => {
-      if (!document) return;
       const size = estimatePolicySize(this.owner, document);
       if (size > limit) {
         problems.push(`the ${what} policy would be about ${Math.round(size / 1024)} KB with ${accounts} writing accounts; the limit is ${limit / 1024} KB. ` +
@@ -313,13 +319,14 @@ export function describeName(name: string): string {
   return Token.isUnresolved(name) ? '(a reference resolved at deploy time)' : `"${name}"`;
 }
 
-function optionProblems(props: InventoryBucketProps, property: string): string[] {
+/** The problems of the options, in their order (those of the removal policy and expiration found by the caller). */
+function optionProblems(props: InventoryBucketProps, property: string, removalProblems: string[], expirationProblems: string[]): string[] {
   return [
     ...(props.bucketName !== undefined ? checkBucketName(props.bucketName, `${property}bucketName`) : []),
     ...checkPrefix(props.prefix, `${property}prefix`),
     ...checkOneOf(props.encryption, Object.values(DestinationEncryption), `${property}encryption`, 'Use DestinationEncryption.KMS or DestinationEncryption.S3_MANAGED.'),
-    ...checkRemovalPolicy(props.removalPolicy, `${property}removalPolicy`),
-    ...checkWholeDays(props.noncurrentVersionExpiration, `${property}noncurrentVersionExpiration`),
+    ...removalProblems,
+    ...expirationProblems,
     ...checkAccountIds(props.sourceAccounts ?? [], `${property}sourceAccounts`),
     ...checkOrganizationId(props.organizationId, `${property}organizationId`),
     ...(props.encryption === DestinationEncryption.S3_MANAGED && props.encryptionKey

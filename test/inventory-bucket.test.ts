@@ -1,11 +1,11 @@
 import * as cdk from 'aws-cdk-lib';
-import { App, Aspects, CfnResource, Duration, Lazy, NestedStack, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { App, Aspects, CfnResource, Duration, Fn, Lazy, NestedStack, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { newApp, newStack, synthErrors } from './util';
-import { DestinationEncryption, InventoryBucket, ResourceDataSync, SyncDestination } from '../src';
+import { DestinationEncryption, InventoryBucket, InventoryDatabase, OrganizationInventory, ResourceDataSync, SyncDestination } from '../src';
 import { estimatePolicySize, resolvedPolicySize, upperBound } from '../src/policies';
 
 const ENV = { account: '111122223333', region: 'us-east-1' };
@@ -80,6 +80,57 @@ describe('writers', () => {
   });
 });
 
+describe('the bucket and key', () => {
+  test('the key made with the bucket says what it encrypts and for which construct, with rotation on', () => {
+    const stack = newStack();
+    new InventoryBucket(stack, 'Central');
+    new ResourceDataSync(stack, 'Inventory', { destination: SyncDestination.newBucket() });
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::KMS::Key', 2);
+    for (const path of ['Stack/Central', 'Stack/Inventory']) {
+      template.hasResourceProperties('AWS::KMS::Key', { Description: `Encrypts the AWS Systems Manager resource data sync data of ${path}`, EnableKeyRotation: true });
+    }
+  });
+
+  test('noncurrent versions expire under one lifecycle rule with a stable id, ExpireNoncurrentVersions (the id a user finds it by, and overrides it with)', () => {
+    const stack = newStack();
+    new InventoryBucket(stack, 'Central', { noncurrentVersionExpiration: Duration.days(30) });
+    Template.fromStack(stack).hasResourceProperties('AWS::S3::Bucket', {
+      LifecycleConfiguration: {
+        Rules: [{ Id: 'ExpireNoncurrentVersions', Status: 'Enabled', NoncurrentVersionExpiration: { NoncurrentDays: 30 }, AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 } }],
+      },
+    });
+  });
+
+  test('an invalid bucket name is reported with the other problems rather than thrown at once, and is deferred, not dropped: synthesized without validation, the bucket has the name as given', () => {
+    const stack = newStack();
+    new InventoryBucket(stack, 'Central', { bucketName: 'Central_Inventory', prefix: '/inv' });
+    const errors = synthErrors(stack);
+    expect(errors).toContain('[Stack/Central] bucketName "Central_Inventory" is not a valid S3 bucket name');
+    expect(errors).toContain('[Stack/Central] prefix "/inv"');
+    const template = (stack.node.root as App).synth({ skipValidation: true, force: true }).getStackByName(stack.stackName).template;
+    const buckets = Object.values<any>(template.Resources).filter(r => r.Type === 'AWS::S3::Bucket');
+    expect(buckets.map(b => b.Properties.BucketName)).toEqual(['Central_Inventory']);
+  });
+
+  test('grantRead() lets a role of the bucket\'s account read the synced data: the objects under the prefix, the listing of the prefix, the bucket\'s location, and decrypt with the key', () => {
+    const stack = newStack({ env: ENV });
+    const central = new InventoryBucket(stack, 'Central', { prefix: 'inv' });
+    const role = new iam.Role(stack, 'Reader', { assumedBy: new iam.AccountRootPrincipal() });
+    const grant = central.grantRead(role);
+    expect(grant.success).toBe(true);
+    const template = Template.fromStack(stack);
+    const statements = Object.values<any>(template.findResources('AWS::IAM::Policy')).flatMap(p => p.Properties.PolicyDocument.Statement);
+    const bucketArn = { 'Fn::GetAtt': [expect.stringMatching(/^CentralBucket/), 'Arn'] };
+    expect(statements).toEqual([
+      { Action: 's3:GetObject', Effect: 'Allow', Resource: { 'Fn::Join': ['', [bucketArn, '/inv/*']] } },
+      { Action: 's3:GetBucketLocation', Effect: 'Allow', Resource: bucketArn },
+      { Action: 's3:ListBucket', Effect: 'Allow', Resource: bucketArn, Condition: { StringLike: { 's3:prefix': ['inv', 'inv/*'] } } },
+      { Action: 'kms:Decrypt', Effect: 'Allow', Resource: { 'Fn::GetAtt': [expect.stringMatching(/^CentralKey/), 'Arn'] } },
+    ]);
+  });
+});
+
 describe('another account or Region', () => {
   test('a bucket without a physical name: an error that names the sync and the fix, not a Resolution error', () => {
     const app = newApp();
@@ -151,8 +202,27 @@ describe('keys given as aliases', () => {
     const bucket = new s3.Bucket(stack, 'Bucket');
     new ResourceDataSync(stack, 'Existing', { destination: SyncDestination.fromBucket(bucket, { encryptionKey: kms.Alias.fromAliasName(stack, 'Other', 'alias/other') }) });
     const errors = synthErrors(stack);
-    expect(errors).toContain(`[Stack/New] destination encryptionKey is the KMS alias ${shown}; resource data sync needs the key itself`);
+    expect(errors).toContain(`[Stack/New] destination encryptionKey is the KMS alias ${shown}; resource data sync needs the key itself. ` +
+      'Give the key (the kms.Key, or one imported with Key.fromKeyArn and its ARN, arn:aws:kms:<region>:<account>:key/<key-id>).');
     expect(errors).toContain('[Stack/Existing] destination encryptionKey is the KMS alias "alias/other"');
+  });
+});
+
+describe('a key not defined in this app', () => {
+  const WARNING = (name: string) => `The KMS key ${name} is not defined in this app, so its key policy cannot be changed from here. ` +
+    'Make sure its policy has these statements before the sync is deployed, or the sync cannot encrypt its data: ';
+
+  test.each([
+    ['its ARN', KEY_ARN, `"${KEY_ARN}"`],
+    ['a reference resolved at deploy time', Fn.importValue('InventoryKeyArn'), '(a reference resolved at deploy time)'],
+  ])('a warning on the InventoryBucket that names the key by %s and shows the statements to add to its policy', (_, arn, shown) => {
+    const stack = newStack({ env: ENV });
+    new InventoryBucket(stack, 'Central', { encryptionKey: kms.Key.fromKeyArn(stack, 'Key', arn) });
+    const warnings = Annotations.fromStack(stack).findWarning('/Stack/Central', Match.stringLikeRegexp('cdk-ssm-resource-data-sync:keyPolicyNotManaged'));
+    expect(warnings).toHaveLength(1);
+    const message = warnings[0].entry.data as string;
+    expect(message.startsWith(WARNING(shown))).toBe(true);
+    expect(message).toContain('kms:GenerateDataKey');
   });
 });
 
@@ -174,6 +244,8 @@ describe('removal and lifecycle', () => {
     new InventoryBucket(stack, 'Emptied', { removalPolicy: RemovalPolicy.DESTROY, autoDeleteObjects: true });
     const annotations = Annotations.fromStack(stack);
     annotations.hasWarning('/Stack/Warned', Match.stringLikeRegexp('CloudFormation cannot delete a bucket that holds objects'));
+    // Its own removalPolicy: the warning says so, and not that it was set from outside.
+    annotations.hasWarning('/Stack/Warned', Match.stringLikeRegexp('^removalPolicy is DESTROY, but CloudFormation cannot delete a bucket that holds objects'));
     expect(annotations.findWarning('/Stack/Emptied', Match.stringLikeRegexp('cannot delete a bucket'))).toHaveLength(0);
     const template = Template.fromStack(stack);
     template.resourceCountIs('Custom::S3AutoDeleteObjects', 1);
@@ -190,9 +262,9 @@ describe('removal and lifecycle', () => {
 
 describe('JavaScript callers, whom no types protect', () => {
   test.each([
-    ['encryption', { encryption: 'Bogus' }, 'encryption "Bogus" is not one of "KMS", "S3_MANAGED"'],
-    ['removalPolicy', { removalPolicy: 'keep' }, 'removalPolicy "keep" is not a RemovalPolicy'],
-  ])('a wrong %s is a clear error', (_, props, message) => {
+    ['encryption', { encryption: 'Bogus' }, 'encryption "Bogus" is not one of "KMS", "S3_MANAGED". Use DestinationEncryption.KMS or DestinationEncryption.S3_MANAGED.'],
+    ['removalPolicy', { removalPolicy: 'keep' }, 'removalPolicy "keep" is not a RemovalPolicy. Use RemovalPolicy.RETAIN (the default) or RemovalPolicy.DESTROY.'],
+  ])('a wrong %s is a clear error that says what to use', (_, props, message) => {
     const stack = newStack();
     new InventoryBucket(stack, 'Central', props as any);
     expect(synthErrors(stack)).toContain(`[Stack/Central] ${message}`);
@@ -242,6 +314,14 @@ test('removalPolicy DESTROY says what it deletes, now and on a later change of e
   new InventoryBucket(stack, 'Central', { removalPolicy: RemovalPolicy.DESTROY, autoDeleteObjects: true });
   expect(Annotations.fromStack(stack).findWarning('/Stack/Central', Match.stringLikeRegexp(
     'removalPolicy is DESTROY: deleting the stack deletes the inventory data, and a later change of encryption or encryptionKey schedules this key for deletion.*\\[ack: cdk-ssm-resource-data-sync:destroyDeletesData\\]'))).toHaveLength(1);
+});
+
+test('removalPolicy DESTROY of an S3_MANAGED bucket says what it deletes, and nothing of a key it has not', () => {
+  const stack = newStack();
+  new InventoryBucket(stack, 'Central', { removalPolicy: RemovalPolicy.DESTROY, autoDeleteObjects: true, encryption: DestinationEncryption.S3_MANAGED });
+  expect(Annotations.fromStack(stack).findWarning('/Stack/Central', Match.stringLikeRegexp('destroyDeletesData')).map(w => w.entry.data)).toEqual([
+    'removalPolicy is DESTROY: deleting the stack deletes the inventory data. Keep RETAIN (the default) for inventory you want to keep. [ack: cdk-ssm-resource-data-sync:destroyDeletesData]',
+  ]);
 });
 
 describe('the policy size check sees values known only when resolved', () => {
@@ -300,6 +380,31 @@ describe('the policy size check sees values known only when resolved', () => {
     }
   });
 
+  test('a bucket policy estimated at exactly 20 KB, S3\'s limit, synthesizes; one byte more is an error', () => {
+    const LIMIT = 20 * 1024;
+    /** A destination whose policy has a statement of the user's, padded by `pad` characters. */
+    const build = (pad: number) => {
+      const stack = newStack({ env: ENV });
+      const central = new InventoryBucket(stack, 'Central', { bucketName: 'central-inventory' });
+      central.bucket.addToResourcePolicy(new iam.PolicyStatement({
+        sid: 'Padded',
+        actions: ['s3:GetObject'],
+        resources: [central.bucket.arnForObjects('*')],
+        principals: [new iam.AccountPrincipal('444455556666')],
+        conditions: { StringEquals: { 'aws:PrincipalTag/team': 'x'.repeat(pad) } },
+      }));
+      const errors = synthErrors(stack);
+      return { errors, size: estimatePolicySize(stack, (central.bucket as s3.Bucket).policy!.document) };
+    };
+    const pad = 15_000 + LIMIT - build(15_000).size;
+    const exact = build(pad);
+    expect(exact.size).toBe(LIMIT);
+    expect(exact.errors).toBe('');
+    const over = build(pad + 1);
+    expect(over.size).toBe(LIMIT + 1);
+    expect(over.errors).toContain('[Stack/Central] the bucket policy would be about 20 KB with 1 writing accounts; the limit is 20 KB.');
+  });
+
   test('a few accounts: no error (the bound decides without resolving)', () => {
     const stack = newStack();
     new InventoryBucket(stack, 'Central', { sourceAccounts: accounts(3) });
@@ -338,5 +443,46 @@ describe('the policy size estimate', () => {
     const list = { Accounts: Lazy.list({ produce: () => ['111122223333'] }) };
     expect(upperBound(stack, list)).toBeUndefined();
     expect(estimatePolicySize(stack, list)).toBe(resolvedPolicySize(stack, list));
+  });
+});
+
+describe('the Regions an OrganizationInventory records on its destination, which an InventoryDatabase over it projects', () => {
+  /** The projected Regions of the aws_application table, over an organization's destination. */
+  const projected = (props: { env?: typeof ENV; regions: string[]; syncDeployingAccount?: boolean }) => {
+    const stack = new Stack(newApp(), 'Org', { env: props.env });
+    const org = new OrganizationInventory(stack, 'Org', {
+      organizationId: 'o-a1b2c3d4e5',
+      organizationalUnits: ['ou-ab12-cdef3456'],
+      regions: props.regions,
+      bucketName: 'central-inventory-111122223333',
+      syncDeployingAccount: props.syncDeployingAccount,
+    });
+    new InventoryDatabase(stack, 'Query', { inventoryBucket: org.destination });
+    const tables = Object.values<any>(Template.fromStack(stack).findResources('AWS::Glue::Table')).map(t => t.Properties.TableInput);
+    return tables.find(t => t.Name === 'aws_application').Parameters['projection.region.values'];
+  };
+  /** What a destination that knows no Regions gets: the fixed list of the partition, with the stack's Region. */
+  const fixedList = () => {
+    const stack = new Stack(newApp(), 'Central', { env: ENV });
+    new InventoryDatabase(stack, 'Query', { inventoryBucket: new InventoryBucket(stack, 'Central') });
+    const tables = Object.values<any>(Template.fromStack(stack).findResources('AWS::Glue::Table')).map(t => t.Properties.TableInput);
+    return tables.find(t => t.Name === 'aws_application').Parameters['projection.region.values'];
+  };
+
+  test('its Regions, then its deploying account\'s sync\'s Region, each once', () => {
+    expect(projected({ env: ENV, regions: ['eu-west-1', 'us-east-1', 'eu-central-1'] })).toBe('eu-west-1,us-east-1,eu-central-1');
+    expect(projected({ env: ENV, regions: ['eu-west-1'] })).toBe('eu-west-1,us-east-1');
+    expect(projected({ env: ENV, regions: ['eu-west-1'], syncDeployingAccount: false })).toBe('eu-west-1');
+  });
+
+  test('Regions known only at deploy time (a token list): the Regions are unknown, so the fixed list of the partition, with or without the deploying account\'s sync (not a Resolution error)', () => {
+    const regions = () => Lazy.list({ produce: () => ['eu-west-1'] });
+    expect(fixedList()).toContain('eu-west-1,');
+    expect(projected({ env: ENV, regions: regions() })).toBe(fixedList());
+    expect(projected({ env: ENV, regions: regions(), syncDeployingAccount: false })).toBe(fixedList());
+  });
+
+  test('an environment-agnostic stack: its deploying account\'s sync\'s Region, known only at deploy time, is left out of the Regions', () => {
+    expect(projected({ regions: ['eu-west-1', 'eu-central-1'] })).toBe('eu-west-1,eu-central-1');
   });
 });
