@@ -238,8 +238,11 @@ export class DestinationResources {
    */
   public addRegions(regions: string[]): void {
     for (const region of regions) {
-      if (Token.isUnresolved([region])) this.regionsKnown = false;
-      else if (!Token.isUnresolved(region)) this.syncRegions.add(region);
+      // An element of a token list, or a Region known only at deploy time (the deploying account's
+      // sync in an environment-agnostic stack): the Regions are unknown, and a database over this
+      // bucket projects its partition's fixed list rather than miss that Region's data.
+      if (Token.isUnresolved([region]) || Token.isUnresolved(region)) this.regionsKnown = false;
+      else this.syncRegions.add(region);
     }
   }
 

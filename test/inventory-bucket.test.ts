@@ -461,9 +461,9 @@ describe('the Regions an OrganizationInventory records on its destination, which
     const tables = Object.values<any>(Template.fromStack(stack).findResources('AWS::Glue::Table')).map(t => t.Properties.TableInput);
     return tables.find(t => t.Name === 'aws_application').Parameters['projection.region.values'];
   };
-  /** What a destination that knows no Regions gets: the fixed list of the partition, with the stack's Region. */
-  const fixedList = () => {
-    const stack = new Stack(newApp(), 'Central', { env: ENV });
+  /** What a destination that knows no Regions gets: the fixed list of the partition, with the stack's Region if known. */
+  const fixedList = (env: typeof ENV | undefined = ENV) => {
+    const stack = new Stack(newApp(), 'Central', { env });
     new InventoryDatabase(stack, 'Query', { inventoryBucket: new InventoryBucket(stack, 'Central') });
     const tables = Object.values<any>(Template.fromStack(stack).findResources('AWS::Glue::Table')).map(t => t.Properties.TableInput);
     return tables.find(t => t.Name === 'aws_application').Parameters['projection.region.values'];
@@ -482,7 +482,10 @@ describe('the Regions an OrganizationInventory records on its destination, which
     expect(projected({ env: ENV, regions: regions(), syncDeployingAccount: false })).toBe(fixedList());
   });
 
-  test('an environment-agnostic stack: its deploying account\'s sync\'s Region, known only at deploy time, is left out of the Regions', () => {
-    expect(projected({ regions: ['eu-west-1', 'eu-central-1'] })).toBe('eu-west-1,eu-central-1');
+  test('an environment-agnostic stack: its deploying account\'s sync\'s Region is known only at deploy time, so the Regions are unknown and its data is not missed (the fixed list)', () => {
+    expect(fixedList(undefined)).toContain('ap-southeast-2');
+    expect(projected({ regions: ['eu-west-1', 'eu-central-1'] })).toBe(fixedList(undefined));
+    // Without that sync, the Regions are the organization's.
+    expect(projected({ regions: ['eu-west-1', 'eu-central-1'], syncDeployingAccount: false })).toBe('eu-west-1,eu-central-1');
   });
 });

@@ -78,10 +78,11 @@ export interface InventoryDatabaseProps {
    *
    * @default - the Regions the destination knows: the sync's Region for a sync whose bucket only
    * its own account writes into, or the Regions of an `OrganizationInventory` whose destination it
-   * is (its `regions` and, when it makes one, the deploying account's sync's Region). Otherwise a
-   * fixed list of the Regions of the stack's partition (the Regions aws-cdk-lib 2.257.0 knows, plus
-   * the stack's own Region), which does not change with the aws-cdk-lib version: give `regions`
-   * for a Region added since.
+   * is (its `regions` and, when it makes one, the deploying account's sync's Region). Otherwise,
+   * or when one of those Regions is known only at deploy time (a token list, or the deploying
+   * account's sync in a stack without an environment), a fixed list of the Regions of the stack's
+   * partition (the Regions aws-cdk-lib 2.257.0 knows, plus the stack's own Region), which does not
+   * change with the aws-cdk-lib version: give `regions` for a Region added since.
    */
   readonly regions?: string[];
 
