@@ -2,7 +2,7 @@ import { Annotations, IResource, Stack, Token, TokenComparison, aws_kms as kms, 
 import { Construct, IConstruct, IDependable } from 'constructs';
 import { DestinationResources, describeName, destinationBuckets, InventoryBucket, InventoryBucketProps, targetKey, deferIfInvalid, warnKeyPolicyNotManaged } from './inventory-bucket';
 import { bucketStatements, describeStatements, keyStatements, partitionOf, withUniqueSids, Writers } from './policies';
-import { checkBucketName, checkKeyRegion, checkKmsKeyArn, checkPrefix, checkRegion, keyArnRegion, warnUnknownRegions } from './validation';
+import { checkBucketName, checkKeyRegion, checkKmsKeyArn, checkPrefix, checkRegion, warnUnknownRegions } from './validation';
 
 /** Warning ids, so users can acknowledge them (see README "Warnings"). */
 const WARN_BUCKET_POLICY = 'cdk-ssm-resource-data-sync:bucketPolicyNotManaged';
@@ -185,7 +185,6 @@ interface BucketBinding {
   readonly bucketRegion: string;
   readonly prefix?: string;
   readonly encryptionKey?: kms.IKey;
-  readonly kmsKeyArn?: string;
   /** Who to add statements for; none when the destination writes its own policies (InventoryBucket). */
   readonly writers?: Writers;
   /** Problems of the destination's own options, reported with the sync's. */
@@ -209,7 +208,7 @@ function bindToBucket(scope: Construct, binding: BucketBinding): SyncDestination
       'Give the bucket a bucketName, or point the sync at it with SyncDestination.fromBucketName and the option region.');
     bucketName = 'unknown-at-synth-time';
   }
-  let kmsKeyArn = binding.kmsKeyArn ?? encryptionKey?.keyArn;
+  let kmsKeyArn = encryptionKey?.keyArn;
   const ownedKey = encryptionKey?.node.defaultChild instanceof kms.CfnKey;
   if (encryptionKey && ownedKey && kmsKeyArn === encryptionKey.keyArn && crossEnvironment(scope, encryptionKey)) {
     problems.push(`the destination key ${encryptionKey.node.path} is in another account or Region (${describeEnv(encryptionKey)}) than this sync, and a key's ARN is known only once it is deployed. ` +
@@ -240,7 +239,7 @@ function bindToBucket(scope: Construct, binding: BucketBinding): SyncDestination
       ...problems,
       ...(binding.writers ? checkPrefix(prefix, 'destination prefix') : []),
       ...checkObjectLock(bucket),
-      ...checkKeyRegion(encryptionKey ? encryptionKey.env.region : kmsKeyArn && keyArnRegion(kmsKeyArn), binding.bucketRegion, 'destination encryption key'),
+      ...checkKeyRegion(encryptionKey?.env.region, binding.bucketRegion, 'destination encryption key'),
     ],
   });
 

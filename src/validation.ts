@@ -234,11 +234,6 @@ export function checkKeyRegion(keyRegion: string | undefined, bucketRegion: stri
   return [];
 }
 
-/** The Region of a KMS key ARN, or undefined if it is a token or not a key ARN. */
-export function keyArnRegion(arn: string): string | undefined {
-  if (Token.isUnresolved(arn)) return undefined;
-  return parseKeyArn(arn)?.region;
-}
 
 function parseKeyArn(arn: string): { partition: string; region: string; account: string; keyId: string } | undefined {
   let parts: ArnComponents;

@@ -311,6 +311,15 @@ describe('SyncDestination.fromBucketName', () => {
     expect(synthErrors(stack)).toContain(`[Stack/Sync] ${message}`);
   });
 
+  test('a key ARN in the bucket\'s Region (fromBucketName with region and kmsKeyArn) synthesizes with no error, in the sync\'s Region or another', () => {
+    for (const env of [{ account: '111122223333', region: 'us-east-1' }, { account: '111122223333', region: 'eu-west-1' }]) {
+      const stack = new Stack(newApp(), 'Stack', { env });
+      const sync = new ResourceDataSync(stack, 'Sync', { destination: SyncDestination.fromBucketName('central-inventory', { region: 'us-east-1', kmsKeyArn: KEY_ARN }) });
+      expect(synthErrors(stack)).toBe('');
+      expect(sync.encryptionKey?.keyArn).toBe(KEY_ARN);
+    }
+  });
+
   test('an invalid bucket name is an error that says why', () => {
     const stack = newStack();
     new ResourceDataSync(stack, 'Sync', { destination: SyncDestination.fromBucketName('my..bucket', { region: 'us-east-1' }) });
