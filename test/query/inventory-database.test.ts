@@ -46,6 +46,33 @@ function templateOf(name: string): Template {
   return templates[name]();
 }
 
+test('a named query is made only when the database has a table for every table its SQL reads', () => {
+  /** The named queries of a database of `types` (one sync, one account), by id, with the tables their SQL reads. */
+  const queries = (types: InventoryType[]) => {
+    const stack = new Stack(newApp(), 'Types', { env: ENV });
+    new InventoryDatabase(stack, 'Query', { sync: new ResourceDataSync(stack, 'Inventory'), types });
+    const template = Template.fromStack(stack);
+    const tables = Object.values<any>(template.findResources('AWS::Glue::Table')).map(t => t.Properties.TableInput.Name);
+    return Object.fromEntries(Object.values<any>(template.findResources('AWS::Athena::NamedQuery')).map(q => [
+      q.Properties.Name.replace(/^[a-z0-9_]+-/, ''),
+      tables.filter(table => new RegExp(`\\b(FROM|JOIN)\\s+${table}\\b`).test(q.Properties.QueryString)),
+    ]));
+  };
+  // The types the queries read, and one they do not (the others of the defaults are like it).
+  const types = [InventoryType.INSTANCE_INFORMATION, InventoryType.APPLICATION, InventoryType.PATCH_SUMMARY, InventoryType.COMPLIANCE_ITEM, InventoryType.TAG];
+  const all = queries(types);
+  expect(Object.keys(all)).toHaveLength(6);
+  expect(Object.values(all).flat().sort()).toEqual(expect.arrayContaining(types.slice(0, 4).map(t => t.tableName)));
+  for (const type of types) {
+    const without = queries(types.filter(t => t !== type));
+    // Every query that reads the left-out type's table is gone; every other one is still made.
+    expect(Object.keys(without).sort()).toEqual(Object.keys(all).filter(id => !all[id].includes(type.tableName)).sort());
+  }
+  // The node list reads only AWS:InstanceInformation.
+  expect(Object.keys(queries([InventoryType.INSTANCE_INFORMATION]))).toContain('managed-nodes');
+  expect(queries([InventoryType.APPLICATION])).toEqual({});
+});
+
 describe.each(Object.keys(CASES))('%s', name => {
   let template: Template;
   beforeEach(() => { template = templateOf(name); });
