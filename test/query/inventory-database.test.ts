@@ -59,7 +59,9 @@ test('a named query is made only when the database has a table for every table i
     ]));
   };
   // The types the queries read, and one they do not (the others of the defaults are like it).
-  const types = [InventoryType.INSTANCE_INFORMATION, InventoryType.APPLICATION, InventoryType.PATCH_SUMMARY, InventoryType.COMPLIANCE_ITEM, InventoryType.TAG];
+  const types = [
+    InventoryType.INSTANCE_INFORMATION, InventoryType.APPLICATION, InventoryType.PATCH_SUMMARY, InventoryType.COMPLIANCE_ITEM, InventoryType.TAG,
+  ];
   const all = queries(types);
   expect(Object.keys(all)).toHaveLength(6);
   expect(Object.values(all).flat().sort()).toEqual(expect.arrayContaining(types.slice(0, 4).map(t => t.tableName)));
