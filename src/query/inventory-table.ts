@@ -123,7 +123,8 @@ function dataFilePattern(type: InventoryType): string {
  * @param regions the projected Regions, comma-separated (as the partitioned table's projection has them)
  */
 export function allAccountsViewSql(type: InventoryType, regions: string): string {
-  const pattern = dataFilePattern(type).replace(/'/g, "''");
+  // No quote to escape: the tables are made only for valid type names, which have none.
+  const pattern = dataFilePattern(type);
   const columns = [...type.columns, ...RECORD_COLUMNS].map(columnNameOf).map(c => `"${c}"`);
   return `SELECT ${columns.join(', ')}, accountid, region, resourcetype
 FROM (

@@ -295,11 +295,13 @@ describe('JSON that Athena refuses and Trino reads', () => {
   const lenient = fixture(() => {
     const stack = new Stack(newApp(), 'Lenient', { env: ENV });
     const sync = new ResourceDataSync(stack, 'Inventory');
-    const type = InventoryType.custom('Custom:Rack', [{ attributeName: 'Units', type: InventoryColumnType.BIGINT }, { attributeName: 'Label' }]);
-    new InventoryDatabase(stack, 'Query', { sync, databaseName: 'lenient', types: [type] });
+    const columns = [{ attributeName: 'Units', type: InventoryColumnType.BIGINT }, { attributeName: 'Label' }];
+    const types = [InventoryType.custom('Custom:Rack', columns), InventoryType.custom('Custom:Broken', columns)];
+    new InventoryDatabase(stack, 'Query', { sync, databaseName: 'lenient', types });
     return Template.fromStack(stack).toJSON();
   });
-  const tableInput = () => Object.values<any>(lenient().Resources).find(r => r.Type === 'AWS::Glue::Table').Properties.TableInput;
+  const tableInput = (name = 'custom_rack') => Object.values<any>(lenient().Resources)
+    .find(r => r.Type === 'AWS::Glue::Table' && r.Properties.TableInput.Name === name).Properties.TableInput;
 
   test('Trino: NULL for a non-number, the last of two keys that differ in case', async () => {
     const dir = path.join(ROOT, 'lenient', 'Custom:Rack', `accountid=${ACCOUNT_A}`, 'region=us-east-1', 'resourcetype=ManagedInstanceInventory');
@@ -320,6 +322,17 @@ describe('JSON that Athena refuses and Trino reads', () => {
       ['HIVE_BAD_DATA: "twelve" in the bigint column units'],
       ['duplicate key: "Label" and "label" are both the column label'],
     ]);
+  });
+
+  test('a line that is not JSON (a record cut short) is a row of NULLs, not a failed query (ignore.malformed.json): in Trino and in Athena', async () => {
+    const lines = ['{"Units":"5","Label":"d","resourceId":"i-4"}', '{"Units":"6","Label":"e","resou'];
+    const dir = path.join(ROOT, 'lenient', 'Custom:Broken', `accountid=${ACCOUNT_A}`, 'region=us-east-1', 'resourcetype=ManagedInstanceInventory');
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'i-4.json'), lines.join('\n') + '\n');
+    registerTemplate(ROOT, lenient(), 'lenient');
+    const rows = (await trino.query('lenient', 'SELECT resourceid, units, label FROM custom_broken ORDER BY 1 NULLS LAST')).rows;
+    expect(rows).toEqual([{ resourceid: 'i-4', units: 5, label: 'd' }, { resourceid: null, units: null, label: null }]);
+    expect(lines.map(line => athenaReadErrors(line, tableInput('custom_broken')))).toEqual([[], []]);
   });
 
   test('the sample data has nothing Athena would refuse', () => {
