@@ -57,6 +57,7 @@ test('tokens are never judged', () => {
     ...checkRegion(t, 'r'), ...checkPrefix(t, 'p'), ...checkKmsKeyArn(t, 'k'), ...checkOrganizationId(t, 'o'),
     ...checkOrganizationalUnits(Token.asList({ Ref: 'L' }), 'ous'), ...checkAccountIds(Token.asList({ Ref: 'L' }), 'a'),
     ...checkKeyRegion(t, 'us-east-1', 'k'), ...checkKeyRegion('us-east-1', t, 'k'), ...checkBucketName(t, 'b'),
+    ...checkMetricNamespace(t, 'ResourceDataSync'),
     // The same token twice is not a duplicate to judge either.
     ...checkAccountIds([t, t], 'a'),
   ]).toEqual([]);
