@@ -189,13 +189,26 @@ describe('Regions: the organization\'s, or a fixed list that does not move with 
     expect(projectedRegions(CASES['one sync in one account']().stack)).toEqual(['us-east-1']);
   });
 
+  /** The Regions projected over a destination that does not know its syncs' Regions, in a stack of `region` (none: environment-agnostic). */
+  const guess = (region?: string) => {
+    const stack = new Stack(newApp(), 'Guess', { env: region ? { account: ENV.account, region } : undefined });
+    const destination = new InventoryBucket(stack, 'Central', { sourceAccounts: ['444455556666'] });
+    new InventoryDatabase(stack, 'Query', { inventoryBucket: destination });
+    return projectedRegions(stack);
+  };
+
+  test('the fixed list of each partition is the Regions aws-cdk-lib 2.257.0 knows in it, with the stack\'s own Region, each once', () => {
+    expect(guess('us-iso-east-1')).toEqual(['us-iso-east-1', 'us-iso-west-1']);
+    expect(guess('us-isob-west-1')).toEqual(['us-isob-east-1', 'us-isob-west-1']);
+    expect(guess('us-isof-south-1')).toEqual(['us-isof-east-1', 'us-isof-south-1']);
+    // A Region launched since (here a made-up code of the partition's form): the partition's list and it.
+    expect(guess('eu-isoe-west-2')).toEqual(['eu-isoe-west-1', 'eu-isoe-west-2']);
+    expect(guess('eusc-de-east-2')).toEqual(['eusc-de-east-1', 'eusc-de-east-2']);
+    // A stack whose Region is known only at deploy time: the aws list alone, no reference to its Region.
+    expect(guess()).toEqual(guess('us-east-1'));
+  });
+
   test('a destination that does not know its syncs\' Regions: the fixed list of the partition, with the stack\'s Region', () => {
-    const guess = (region: string) => {
-      const stack = new Stack(newApp(), 'Guess', { env: { account: ENV.account, region } });
-      const destination = new InventoryBucket(stack, 'Central', { sourceAccounts: ['444455556666'] });
-      new InventoryDatabase(stack, 'Query', { inventoryBucket: destination });
-      return projectedRegions(stack);
-    };
     const commercial = guess('us-east-1');
     expect(commercial).toHaveLength(34);
     expect(commercial).toEqual([...commercial].sort());
