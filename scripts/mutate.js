@@ -51,7 +51,7 @@ const CHECKED = [
 const CONSTRUCT_TESTS = ['test/resource-data-sync.test.ts', 'test/destination.test.ts', 'test/inventory-bucket.test.ts', 'test/organization.test.ts', 'test/policies.test.ts', 'test/properties.test.ts', 'test/acknowledge.test.ts'];
 // The query layer's SQL, SerDe and projection are only read by a query engine: its Trino tests run
 // its mutants too, in servers started once for the run (startTrino).
-const QUERY_TESTS = ['test/query/query-validation.test.ts', 'test/query/inventory-database.test.ts', 'test/query/inventory-table.test.ts', 'test/query/inventory-type.test.ts', 'test/query/deprecated.test.ts', 'test/organization.test.ts', 'test/properties.test.ts', 'test/query/queries.trino.test.ts'];
+const QUERY_TESTS = ['test/query/query-validation.test.ts', 'test/query/inventory-accounts.test.ts', 'test/query/inventory-database.test.ts', 'test/query/inventory-table.test.ts', 'test/query/inventory-type.test.ts', 'test/query/deprecated.test.ts', 'test/organization.test.ts', 'test/properties.test.ts', 'test/query/queries.trino.test.ts'];
 const TESTS_OF = {
   // The policies are judged by the tests of the constructs that write them (the property test judges
   // the rules of src/validation.ts, the organization's tests its StackSet; both are slow per mutant).
