@@ -232,9 +232,9 @@ export class DestinationResources {
 
   /**
    * Record Regions that syncs write from into this destination (an organization's StackSet Regions,
-   * and the Region of its deploying account's sync). An element of a token list (a list known only
-   * at deploy time, spread into this one or not) leaves the Regions unknown; a single Region token
-   * (an environment-agnostic stack's Region) is left out.
+   * and the Region of its deploying account's sync). A Region known only at deploy time (an element
+   * of a token list, spread into this one or not, or an environment-agnostic stack's Region) leaves
+   * the Regions unknown.
    */
   public addRegions(regions: string[]): void {
     for (const region of regions) {
