@@ -47,9 +47,9 @@ enum Kind { AWS = 'AWS', CUSTOM = 'CUSTOM', UNKNOWN = 'UNKNOWN' }
 
 const N = InventoryColumnType.BIGINT;
 
-/** Columns from a list of attribute names; `name:N` marks a NUMBER attribute of the schema. */
+/** Columns from attribute names separated by one space; `name:N` marks a NUMBER attribute of the schema. */
 function columnsOf(spec: string): InventoryColumn[] {
-  return spec.split(/\s+/).filter(s => s).map(s => {
+  return spec.split(' ').map(s => {
     const [attributeName, type] = s.split(':');
     return type === 'N' ? { attributeName, type: N } : { attributeName };
   });

@@ -64,3 +64,9 @@ test('each type\'s table has a column for every attribute of the schema, in lowe
     expect(table.StorageDescriptor.Columns.filter((c: any) => c.Type === 'bigint').map((c: any) => c.Name)).toEqual(bigints);
   }
 });
+
+test('a custom type without columns (JavaScript, where no type checks) has none, and an unknown type name has none either', () => {
+  expect(InventoryType.custom('Custom:Rack', undefined as any).columns).toEqual([]);
+  expect(InventoryType.fromTypeName('AWS:NotAType').columns).toEqual([]);
+  // Both are reported when the app is synthesized (test/query/query-validation.test.ts).
+});
