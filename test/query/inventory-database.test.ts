@@ -9,7 +9,7 @@ import {
 } from '../../src';
 import { cfnLintTemplates } from '../cfn-lint';
 import { schemaErrors } from '../schema';
-import { fixture, newApp, synthErrors, testWithNag } from '../util';
+import { fixture, newApp, newOrganizationInventory, synthErrors, testWithNag } from '../util';
 
 const ENV = { account: '111122223333', region: 'us-east-1' };
 const NEW_TYPES = ['AWS::Glue::Database', 'AWS::Glue::Table', 'AWS::Athena::WorkGroup', 'AWS::Athena::NamedQuery'];
@@ -162,15 +162,8 @@ function projectedRegions(stack: Stack): string[] {
 
 describe('Regions: the organization\'s, or a fixed list that does not move with aws-cdk-lib', () => {
   const organization = (props: { syncDeployingAccount?: boolean } = {}) => {
-    const stack = new Stack(newApp(), 'Org', { env: ENV });
-    const org = new OrganizationInventory(stack, 'Org', {
-      organizationId: 'o-a1b2c3d4e5',
-      organizationalUnits: ['ou-ab12-cdef3456'],
-      regions: ['eu-west-1', 'eu-central-1'],
-      bucketName: 'central-inventory-111122223333',
-      ...props,
-    });
-    const database = new InventoryDatabase(stack, 'Query', { inventoryBucket: org.destination });
+    const { stack, inventory } = newOrganizationInventory({ regions: ['eu-west-1', 'eu-central-1'], ...props });
+    const database = new InventoryDatabase(stack, 'Query', { inventoryBucket: inventory.destination });
     return { stack, database };
   };
 
