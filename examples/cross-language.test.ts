@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as cxapi from 'aws-cdk-lib/cx-api';
+import { installPythonApps, pythonVenv } from './dist';
 
 /*
  * The example app in TypeScript, Python and Java must synthesize the same templates.
@@ -53,11 +54,8 @@ beforeAll(() => {
 test('Python: the app on the built wheel synthesizes the same templates as TypeScript', () => {
   const wheel = fs.readdirSync(path.join(root, 'dist', 'python')).find(f => f.endsWith('.whl'));
   expect(wheel).toBeDefined();
-  const venv = path.join(build, 'python-venv');
-  const python = path.join(venv, 'bin', 'python');
-  if (!fs.existsSync(python)) run('python3', ['-m', 'venv', venv]);
-  run(python, ['-m', 'pip', 'install', '--quiet', '-r', 'examples/python/requirements.txt']);
-  run(python, ['-m', 'pip', 'install', '--quiet', '--force-reinstall', '--no-deps', path.join('dist', 'python', wheel!)]);
+  installPythonApps(path.join(root, 'dist', 'python', wheel!));
+  const python = path.join(pythonVenv, 'bin', 'python');
   const out = outdir('python');
   expect(run(python, ['app.py'], { cwd: path.join(root, 'examples', 'python'), env: { ...env, CDK_OUTDIR: out } })).toContain('Synthesized 6 stacks');
   const python_ = templates(out);

@@ -1,7 +1,7 @@
 import { spawnSync, SpawnSyncOptions } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { javaArtifact, pythonPackage, root, unzip } from './dist';
+import { installPythonApps, javaArtifact, pythonPackage, pythonVenv, root, unzip } from './dist';
 
 /*
  * The programs the packages ship, run as a user pastes them: the Python README on PyPI (the wheel's
@@ -18,7 +18,7 @@ import { javaArtifact, pythonPackage, root, unzip } from './dist';
  */
 const build = path.join(root, 'build');
 const work = path.join(build, 'translated');
-const venv = path.join(build, 'python-venv');
+const venv = pythonVenv;
 const m2 = path.join(build, 'm2');
 const env = {
   ...process.env,
@@ -182,9 +182,7 @@ describe('Python package: the README on PyPI and the docstrings', () => {
   let report: { programs: Array<[string, string]>; failing: Array<[string, string]> } | undefined;
   function runDriver() {
     if (report) return report;
-    if (!fs.existsSync(python)) run('python3', ['-m', 'venv', venv]);
-    run(python, ['-m', 'pip', 'install', '--quiet', '-r', path.join(root, 'examples', 'python', 'requirements.txt')]);
-    run(python, ['-m', 'pip', 'install', '--quiet', '--force-reinstall', '--no-deps', wheel]);
+    installPythonApps(wheel);
     const file = path.join(work, 'python.json');
     fs.writeFileSync(file, JSON.stringify({
       programs: programs.map((code, i) => [`program ${i + 1}`, code]),
