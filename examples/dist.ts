@@ -50,7 +50,8 @@ export const pythonVenv = path.join(root, 'build', 'python-venv');
  * version stays 0.0.0 between builds). With uv when `npx projen tools` put it into .venv/: pip took
  * 36 s (28 s of CPU, unpacking and byte-compiling aws-cdk-lib) on a cold cache, on the critical
  * path of CI's languages step; else with pip. The README's own commands (examples/readme.test.ts)
- * still run pip, as a user does: they then find the requirements installed.
+ * still run pip, as a user does: they then find the requirements installed. Byte-compiled at install,
+ * as pip does: where PYTHONDONTWRITEBYTECODE is set, every Python process would compile aws-cdk-lib again.
  */
 export function installPythonApps(wheel: string) {
   const python = path.join(pythonVenv, 'bin', 'python');
@@ -59,7 +60,7 @@ export function installPythonApps(wheel: string) {
   const uv = path.join(root, '.venv', 'bin', 'uv');
   const requirements = path.join(root, 'examples', 'python', 'requirements.txt');
   const install = fs.existsSync(uv)
-    ? (args: string[]) => execFileSync(uv, ['pip', 'install', '--quiet', '--python', python, ...args], options)
+    ? (args: string[]) => execFileSync(uv, ['pip', 'install', '--quiet', '--compile-bytecode', '--python', python, ...args], options)
     : (args: string[]) => execFileSync(python, ['-m', 'pip', 'install', '--quiet', ...args], options);
   install(['-r', requirements]);
   install(['--force-reinstall', '--no-deps', wheel]);
