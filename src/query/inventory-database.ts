@@ -214,8 +214,9 @@ export class InventoryDatabase extends Construct {
     const problems: string[] = [];
     const destination = this.destinationOf(props, problems);
     this.types = props.types ? [...props.types] : InventoryType.defaults();
-    problems.push(...checkTypes(this.types));
-    const typesValid = problems.length === 0 || checkTypes(this.types).length === 0;
+    const typeProblems = checkTypes(this.types);
+    problems.push(...typeProblems);
+    const typesValid = typeProblems.length === 0;
 
     const listed = props.accounts?.accounts;
     if (listed !== undefined) {
@@ -232,11 +233,14 @@ export class InventoryDatabase extends Construct {
       problems.push(...checkRegionList(props.regions, 'regions'));
       warnUnknownRegions(this, props.regions, 'regions');
     }
+    // A cutoff or expiration with a problem is reported, and the default is used meanwhile.
+    const cutoffProblems = checkBytesScannedCutoff(props.bytesScannedCutoffPerQuery);
+    const expirationProblems = checkWholeDays(props.resultsExpiration, 'resultsExpiration');
     problems.push(
       ...checkDatabaseName(props.databaseName),
       ...checkWorkGroupName(props.workGroupName),
-      ...checkBytesScannedCutoff(props.bytesScannedCutoffPerQuery),
-      ...checkWholeDays(props.resultsExpiration, 'resultsExpiration'),
+      ...cutoffProblems,
+      ...expirationProblems,
       ...checkRemovalPolicy(props.removalPolicy, 'removalPolicy'),
     );
 
@@ -250,7 +254,7 @@ export class InventoryDatabase extends Construct {
       enableKeyRotation: true,
       removalPolicy,
     });
-    const resultsExpiration = checkWholeDays(props.resultsExpiration, '').length === 0 ? props.resultsExpiration ?? Duration.days(30) : Duration.days(30);
+    const resultsExpiration = expirationProblems.length === 0 ? props.resultsExpiration ?? Duration.days(30) : Duration.days(30);
     this.resultsBucket = new s3.Bucket(this, 'Results', {
       encryption: s3.BucketEncryption.KMS,
       encryptionKey: this.resultsEncryptionKey,
@@ -268,9 +272,7 @@ export class InventoryDatabase extends Construct {
       removalPolicy,
     });
 
-    const cutoff = checkBytesScannedCutoff(props.bytesScannedCutoffPerQuery).length === 0
-      ? props.bytesScannedCutoffPerQuery ?? DEFAULT_CUTOFF
-      : DEFAULT_CUTOFF;
+    const cutoff = cutoffProblems.length === 0 ? props.bytesScannedCutoffPerQuery ?? DEFAULT_CUTOFF : DEFAULT_CUTOFF;
     this.workGroup = new athena.CfnWorkGroup(this, 'WorkGroup', {
       name: this.workGroupName,
       description: `Queries of the AWS Systems Manager Inventory in the Glue database ${this.databaseName}`,
@@ -306,7 +308,8 @@ export class InventoryDatabase extends Construct {
       const options: TableOptions = {
         root: `s3://${bucketName}/${destination.prefix ? `${destination.prefix}/` : ''}`,
         accounts: { accounts: accountsOf === 'organization' ? undefined : Lazy.string({ produce: () => unique(accountsOf()).join(',') }) },
-        regions: Token.isUnresolved(regions) ? Lazy.string({ produce: () => regions.join(',') }) : unique(regions).join(','),
+        // A list known only at deploy time (a parameter's List<String>): joined there.
+        regions: Token.isUnresolved(regions) ? Fn.join(',', regions) : unique(regions).join(','),
       };
       for (const type of this.types) {
         this.addTable(type.tableName, partitionedTable(type, options));
@@ -351,7 +354,7 @@ export class InventoryDatabase extends Construct {
     });
 
     // The accounts known now (a destination's sourceAccounts, or the listed ones).
-    if (!organization && typeof accountsOf === 'function') this.warnLargeEnum(unique(accountsOf()), props.accounts !== undefined);
+    if (typeof accountsOf === 'function') this.warnLargeEnum(unique(accountsOf()), props.accounts !== undefined);
     this.node.addValidation({ validate: () => problems });
   }
 

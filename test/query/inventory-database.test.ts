@@ -1,11 +1,13 @@
-import { Size, Stack, Validations } from 'aws-cdk-lib';
+import { CfnElement, CfnParameter, Duration, RemovalPolicy, Size, Stack, Validations } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { IConstruct } from 'constructs';
 import {
-  InventoryAccounts, InventoryBucket, InventoryColumnType, InventoryDatabase, InventoryType, OrganizationInventory, ResourceDataSync,
-  SyncDestination, SyncSource,
+  InventoryAccounts, InventoryBucket, InventoryBucketProps, InventoryColumnType, InventoryDatabase, InventoryDatabaseProps, InventoryHistory,
+  InventoryType, ResourceDataSync, SyncDestination, SyncSource,
 } from '../../src';
 import { cfnLintTemplates } from '../cfn-lint';
 import { schemaErrors } from '../schema';
@@ -226,7 +228,15 @@ describe('a large enum projection of accounts is warned about, with the design t
     const found = warnings(InventoryAccounts.listed(accounts(1000)));
     expect(found).toHaveLength(1);
     expect(found[0].id).toBe('/Large/Query');
-    expect(String(found[0].entry.data)).toMatch(/enum of 1000 accounts.*a few dozen.*InventoryAccounts\.organization\(\)/);
+    expect(String(found[0].entry.data)).toMatch(/enum of 1000 accounts \(accounts\).*a few dozen.*InventoryAccounts\.organization\(\).*each type gets an _all view for queries across all accounts\./);
+  });
+
+  test('51 accounts the destination knows (its sourceAccounts): the warning says where they come from', () => {
+    const stack = new Stack(newApp(), 'Large', { env: ENV });
+    const destination = new InventoryBucket(stack, 'Central', { sourceAccounts: accounts(50) });
+    new InventoryDatabase(stack, 'Query', { inventoryBucket: destination, regions: ['us-east-1'] });
+    const found = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('queryAccountsEnumTooLarge'));
+    expect(found.map(w => String(w.entry.data))).toEqual([expect.stringMatching(/enum of 51 accounts \(the accounts the destination knows\)/)]);
   });
 
   test.each([[50, 0], [51, 1]])('%d listed accounts: %d warnings', (n, expected) => {
@@ -298,8 +308,9 @@ describe('bad input is a clear error at synth', () => {
     ['a duplicate type', () => ({ types: [InventoryType.APPLICATION, InventoryType.fromTypeName('AWS:Application')] }), /types lists "AWS:Application" twice/],
     ['a scan limit below Athena\'s minimum', () => ({ bytesScannedCutoffPerQuery: Size.mebibytes(5) }), /bytesScannedCutoffPerQuery is 5242880 bytes; Athena's smallest per-query limit is 10000000 bytes/],
     ['an invalid database name', () => ({ databaseName: 'My-Inventory' }), /databaseName "My-Inventory" is not a name Athena can query.*"my_inventory"/],
-    ['an invalid account', () => ({ accounts: InventoryAccounts.listed(['1234']) }), /accounts/],
-    ['an invalid Region', () => ({ regions: ['us-east'] }), /regions/],
+    ['an invalid account', () => ({ accounts: InventoryAccounts.listed(['1234']) }), /accounts\[0\] "1234" is not an AWS account id/],
+    ['an invalid Region', () => ({ regions: ['us-east'] }), /regions\[0\] "us-east" is not/],
+    ['a removal policy buckets and keys do not take', () => ({ removalPolicy: RemovalPolicy.SNAPSHOT }), /removalPolicy is SNAPSHOT, which S3 buckets and KMS keys do not support/],
   ])('%s', (_, props, message) => {
     expect(errors(props)).toMatch(message);
     expect(errors(props)).toMatch(/\[Bad\/Query\]/);
@@ -333,5 +344,215 @@ describe('bad input is a clear error at synth', () => {
     expect(table.Name).toBe('custom_rack');
     expect(table.StorageDescriptor.Columns.slice(0, 2)).toEqual([{ Name: 'rackregion', Type: 'string' }, { Name: 'units', Type: 'bigint' }]);
     expect(table.StorageDescriptor.SerdeInfo.Parameters['mapping.rackregion']).toBe('region');
+  });
+});
+
+describe('the results, the work group and the catalog', () => {
+  const build = (props: Partial<InventoryDatabaseProps> = {}, id = 'Query') => {
+    const stack = new Stack(newApp(), 'Options', { env: ENV });
+    const sync = new ResourceDataSync(stack, 'Inventory');
+    const database = new InventoryDatabase(stack, id, { sync, ...props });
+    return { stack, database };
+  };
+  const logicalId = (construct: IConstruct) =>
+    Stack.of(construct).resolve((construct instanceof CfnElement ? construct : construct.node.defaultChild as CfnElement).logicalId);
+  const resourceOf = (stack: Stack, construct: IConstruct) => Template.fromStack(stack).toJSON().Resources[logicalId(construct)];
+
+  test('the results bucket and key are kept when the stack is deleted, unless removalPolicy is DESTROY', () => {
+    const policies = (props: Partial<InventoryDatabaseProps>) => {
+      const { stack, database } = build(props);
+      return [database.resultsBucket, database.resultsEncryptionKey].map(c => resourceOf(stack, c).DeletionPolicy);
+    };
+    expect(policies({})).toEqual(['Retain', 'Retain']);
+    expect(policies({ removalPolicy: RemovalPolicy.RETAIN })).toEqual(['Retain', 'Retain']);
+    expect(policies({ removalPolicy: RemovalPolicy.DESTROY })).toEqual(['Delete', 'Delete']);
+  });
+
+  test('query results expire after 30 days, or after resultsExpiration; unfinished uploads after 1 day; S3 Bucket Key on', () => {
+    const bucketOf = (props: Partial<InventoryDatabaseProps>) => {
+      const { stack, database } = build(props);
+      return resourceOf(stack, database.resultsBucket).Properties;
+    };
+    const bucket = bucketOf({});
+    expect(bucket.LifecycleConfiguration.Rules).toEqual([
+      { Id: 'ExpireQueryResults', Status: 'Enabled', ExpirationInDays: 30, AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } },
+    ]);
+    expect(bucket.BucketEncryption.ServerSideEncryptionConfiguration).toEqual([expect.objectContaining({ BucketKeyEnabled: true })]);
+    expect(bucketOf({ resultsExpiration: Duration.days(7) }).LifecycleConfiguration.Rules[0].ExpirationInDays).toBe(7);
+  });
+
+  test('a resultsExpiration that is not whole days is reported at synth, by name, not thrown while the app is built', () => {
+    let stack: Stack | undefined;
+    expect(() => { stack = build({ resultsExpiration: Duration.hours(36) }).stack; }).not.toThrow();
+    expect(synthErrors(stack!)).toMatch(/\[Options\/Query\] resultsExpiration is .*; S3 lifecycle rules count whole days/);
+  });
+
+  test('the work group enforces its configuration: engine version 3, the scan limit, CloudWatch metrics, results encrypted with the results key, no requester pays', () => {
+    const { stack, database } = build();
+    const workGroup = resourceOf(stack, database.workGroup).Properties;
+    expect(workGroup).toMatchObject({ Name: database.workGroupName, State: 'ENABLED', RecursiveDeleteOption: true });
+    expect(workGroup.WorkGroupConfiguration).toEqual({
+      EnforceWorkGroupConfiguration: true,
+      EngineVersion: { SelectedEngineVersion: 'Athena engine version 3' },
+      BytesScannedCutoffPerQuery: 10 * 1024 ** 3,
+      PublishCloudWatchMetricsEnabled: true,
+      RequesterPaysEnabled: false,
+      ResultConfiguration: {
+        OutputLocation: { 'Fn::Join': ['', ['s3://', { Ref: logicalId(database.resultsBucket) }, '/']] },
+        EncryptionConfiguration: { EncryptionOption: 'SSE_KMS', KmsKey: { 'Fn::GetAtt': [logicalId(database.resultsEncryptionKey), 'Arn'] } },
+      },
+    });
+  });
+
+  test('each resource says in the console what it is for', () => {
+    const { stack, database } = build();
+    expect(resourceOf(stack, database.resultsEncryptionKey).Properties.Description).toBe('Encrypts the Athena query results of Options/Query');
+    expect(resourceOf(stack, database.workGroup).Properties.Description)
+      .toBe(`Queries of the AWS Systems Manager Inventory in the Glue database ${database.databaseName}`);
+    expect(resourceOf(stack, database.database).Properties.DatabaseInput.Description)
+      .toBe('AWS Systems Manager Inventory written by resource data sync, one table per inventory type');
+  });
+
+  test('the default names: from the construct path, within Athena\'s and Glue\'s limits and alphabets', () => {
+    const { database } = build({}, 'Query'.repeat(40));
+    expect(database.workGroupName.length).toBeLessThanOrEqual(128);
+    expect(database.workGroupName).toMatch(/^Options-(Query)+-?[A-Za-z0-9-]*$/);
+    expect(database.databaseName.length).toBeLessThanOrEqual(64);
+    expect(database.databaseName).toMatch(/^options_(query)+_?[a-z0-9_]*$/);
+  });
+
+  test('tableFor() and namedQuery(): the table of a type, an organization\'s _all view, a named query by id', () => {
+    const { database } = build();
+    expect(database.tableFor(InventoryType.APPLICATION)?.tableInput).toMatchObject({ name: 'aws_application', tableType: 'EXTERNAL_TABLE' });
+    expect(database.tableFor(InventoryType.APPLICATION, true)).toBeUndefined();
+    expect(database.tableFor(InventoryType.fromTypeName('AWS:WindowsRegistry'))).toBeUndefined();
+    expect(database.namedQuery('managed-nodes')?.queryString).toContain('aws_instanceinformation');
+    expect(database.namedQuery('no-such-query')).toBeUndefined();
+    const organization = CASES['an organization-wide destination']().database;
+    expect(organization.tableFor(InventoryType.APPLICATION, true)?.tableInput).toMatchObject({ name: 'aws_application_all', tableType: 'VIRTUAL_VIEW' });
+    expect(organization.namedQuery('managed-nodes')?.queryString).toContain('aws_instanceinformation_all');
+  });
+
+  test('grantQuery: the Glue catalog, the database and its tables, by ARN', () => {
+    const { stack, database } = build();
+    database.grantQuery(new iam.Role(stack, 'Analyst', { assumedBy: new iam.AccountRootPrincipal() }));
+    const policies = JSON.stringify(Template.fromStack(stack).findResources('AWS::IAM::Policy'));
+    for (const arn of [':glue:us-east-1:111122223333:catalog"', `:glue:us-east-1:111122223333:database/${database.databaseName}"`, `:glue:us-east-1:111122223333:table/${database.databaseName}/*"`]) {
+      expect(policies).toContain(arn);
+    }
+  });
+
+  test('an InventoryHistory over the database reads the database\'s bucket, prefix and key', () => {
+    const stack = new Stack(newApp(), 'History', { env: ENV });
+    const destination = new InventoryBucket(stack, 'Central', { prefix: 'inventory' });
+    new ResourceDataSync(stack, 'Inventory', { destination: SyncDestination.fromInventoryBucket(destination) });
+    const database = new InventoryDatabase(stack, 'Query', { inventoryBucket: destination });
+    new InventoryHistory(stack, 'History', { database });
+    const policies = JSON.stringify(Template.fromStack(stack).findResources('AWS::IAM::Policy'));
+    expect(policies).toContain(`{"Fn::GetAtt":["${logicalId(destination.bucket)}","Arn"]},"/inventory/*"`);
+    expect(policies).toContain(`{"Fn::GetAtt":["${logicalId(destination.encryptionKey!)}","Arn"]}`);
+  });
+});
+
+describe('where the data is: sync, InventoryBucket or bucket', () => {
+  const stackOf = () => new Stack(newApp(), 'Where', { env: ENV });
+  const tableOf = (stack: Stack, name = 'aws_application') => Object.values<any>(Template.fromStack(stack).findResources('AWS::Glue::Table'))
+    .map(t => t.Properties.TableInput).find(t => t.Name === name);
+  const FIXED_AWS = 34;
+  const logicalId = (construct: IConstruct) => Stack.of(construct).resolve((construct.node.defaultChild as CfnElement).logicalId);
+
+  test('a sync whose bucket others write into too: the Regions of the bucket, not only the sync\'s', () => {
+    const shared = (props: InventoryBucketProps) => {
+      const stack = stackOf();
+      const destination = new InventoryBucket(stack, 'Central', props);
+      const sync = new ResourceDataSync(stack, 'Inventory', { destination: SyncDestination.fromInventoryBucket(destination) });
+      new InventoryDatabase(stack, 'Query', { sync });
+      return tableOf(stack).Parameters;
+    };
+    expect(shared({ sourceAccounts: ['444455556666'] })['projection.region.values'].split(',')).toHaveLength(FIXED_AWS);
+    expect(shared({ organizationId: 'o-a1b2c3d4e5' })['projection.region.values'].split(',')).toHaveLength(FIXED_AWS);
+    // Accounts known only at deploy time: the accounts are unknown too, so accountid is injected.
+    const stack = stackOf();
+    const accounts = new CfnParameter(stack, 'Accounts', { type: 'List<String>' }).valueAsList;
+    const destination = new InventoryBucket(stack, 'Central', { sourceAccounts: accounts });
+    const sync = new ResourceDataSync(stack, 'Inventory', { destination: SyncDestination.fromInventoryBucket(destination) });
+    new InventoryDatabase(stack, 'Query', { sync });
+    expect(tableOf(stack).Parameters['projection.accountid.type']).toBe('injected');
+    expect(tableOf(stack, 'aws_application_all')).toBeDefined();
+    expect(tableOf(stack).Parameters['projection.region.values'].split(',')).toHaveLength(FIXED_AWS);
+  });
+
+  test('a sync in a stack whose Region is known only at deploy time: the partition\'s fixed list', () => {
+    const stack = new Stack(newApp(), 'Agnostic');
+    const sync = new ResourceDataSync(stack, 'Inventory');
+    new InventoryDatabase(stack, 'Query', { sync });
+    expect(tableOf(stack).Parameters['projection.region.values'].split(',')).toHaveLength(FIXED_AWS);
+  });
+
+  test('a sync into a bucket made elsewhere: the sync\'s account and Region', () => {
+    const stack = stackOf();
+    const bucket = s3.Bucket.fromBucketName(stack, 'Theirs', 'their-inventory');
+    const sync = new ResourceDataSync(stack, 'Inventory', { destination: SyncDestination.fromBucket(bucket) });
+    new InventoryDatabase(stack, 'Query', { sync });
+    expect(tableOf(stack).Parameters).toMatchObject({ 'projection.accountid.type': 'enum', 'projection.accountid.values': '111122223333', 'projection.region.values': 'us-east-1' });
+  });
+
+  test('a bucket made elsewhere, with no accounts given: its accounts are unknown, so accountid is injected, with _all views', () => {
+    const stack = stackOf();
+    const bucket = s3.Bucket.fromBucketName(stack, 'Theirs', 'their-inventory');
+    new InventoryDatabase(stack, 'Query', { bucket, regions: ['us-east-1'] });
+    expect(tableOf(stack).Parameters['projection.accountid.type']).toBe('injected');
+    expect(tableOf(stack, 'aws_application_all')).toMatchObject({ TableType: 'VIRTUAL_VIEW' });
+  });
+
+  test('a bucket with its own KMS key: the grants decrypt with it, unless encryptionKey names another', () => {
+    const decryptKeys = (other: boolean) => {
+      const stack = stackOf();
+      const key = new kms.Key(stack, 'BucketKey');
+      const bucket = new s3.Bucket(stack, 'Theirs', { encryption: s3.BucketEncryption.KMS, encryptionKey: key });
+      const otherKey = other ? new kms.Key(stack, 'Other') : undefined;
+      const database = new InventoryDatabase(stack, 'Query', { bucket, regions: ['us-east-1'], encryptionKey: otherKey });
+      database.grantQuery(new iam.Role(stack, 'Analyst', { assumedBy: new iam.AccountRootPrincipal() }));
+      const statements = Object.values<any>(Template.fromStack(stack).findResources('AWS::IAM::Policy'))
+        .flatMap(p => p.Properties.PolicyDocument.Statement);
+      const keys = statements.filter(s => [s.Action].flat().includes('kms:Decrypt')).flatMap(s => [s.Resource].flat())
+        .map(r => r['Fn::GetAtt']?.[0]).filter((id: string) => id !== logicalId(database.resultsEncryptionKey));
+      return { keys, bucketKey: logicalId(key), otherKey: otherKey && logicalId(otherKey) };
+    };
+    const own = decryptKeys(false);
+    expect(own.keys).toEqual([own.bucketKey]);
+    const other = decryptKeys(true);
+    expect(other.keys).toEqual([other.otherKey]);
+  });
+
+  test('an organization\'s Regions known only at deploy time: the projection and the _all view\'s definition are built at deploy', () => {
+    const stack = new Stack(newApp(), 'Org', { env: ENV });
+    const regions = new CfnParameter(stack, 'Regions', { type: 'List<String>' }).valueAsList;
+    const destination = new InventoryBucket(stack, 'Central', { organizationId: 'o-a1b2c3d4e5' });
+    new InventoryDatabase(stack, 'Query', { inventoryBucket: destination, regions });
+    const table = tableOf(stack);
+    expect(table.Parameters['projection.region.values']).toEqual({ 'Fn::Join': [',', { Ref: 'Regions' }] });
+    const view = tableOf(stack, 'aws_application_all').ViewOriginalText;
+    expect(view['Fn::Join'][1][0]).toBe('/* Presto View: ');
+    expect(view['Fn::Join'][1][2]).toBe(' */');
+    expect(JSON.stringify(view['Fn::Join'][1][1]['Fn::Base64'])).toContain('{"Ref":"Regions"}');
+  });
+
+  test('two of sync, inventoryBucket and bucket; prefix or encryptionKey beside a sync or an InventoryBucket; a bad prefix: errors that name them', () => {
+    const stack = stackOf();
+    const sync = new ResourceDataSync(stack, 'Inventory');
+    const bucket = s3.Bucket.fromBucketName(stack, 'Theirs', 'their-inventory');
+    const destination = new InventoryBucket(stack, 'Central');
+    new InventoryDatabase(stack, 'Two', { sync, bucket });
+    new InventoryDatabase(stack, 'SyncPrefix', { sync, prefix: 'inventory' });
+    new InventoryDatabase(stack, 'BucketKey', { inventoryBucket: destination, encryptionKey: new kms.Key(stack, 'Key') });
+    new InventoryDatabase(stack, 'BadPrefix', { bucket, prefix: '/inventory/' });
+    const message = synthErrors(stack);
+    expect(message).toMatch(/\[Where\/Two\] sync and bucket of sync, inventoryBucket and bucket are given; give exactly one/);
+    expect(message).toMatch(/\[Where\/SyncPrefix\] prefix and encryptionKey are only for a bucket; the sync gives its own\. Leave them out\./);
+    expect(message).toMatch(/\[Where\/BucketKey\] prefix and encryptionKey are only for a bucket; the inventoryBucket gives its own/);
+    expect(message).toMatch(/\[Where\/BadPrefix\] prefix "\/inventory\/" starts or ends with "\/"/);
+    // A bucket's prefix is its own to give.
+    expect(message).not.toMatch(/\[Where\/BadPrefix\] prefix and encryptionKey are only for a bucket/);
   });
 });
