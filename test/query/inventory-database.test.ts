@@ -497,6 +497,15 @@ describe('where the data is: sync, InventoryBucket or bucket', () => {
     expect(tableOf(stack).Parameters).toMatchObject({ 'projection.accountid.type': 'enum', 'projection.accountid.values': '111122223333', 'projection.region.values': 'us-east-1' });
   });
 
+  test('a Region this aws-cdk-lib does not know: a warning that names regions, and the Region projected', () => {
+    const stack = stackOf();
+    const bucket = s3.Bucket.fromBucketName(stack, 'Theirs', 'their-inventory');
+    new InventoryDatabase(stack, 'Query', { bucket, regions: ['us-east-1', 'ap-southeast-9'] });
+    const found = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('unknownRegion'));
+    expect(found.map(w => String(w.entry.data))).toEqual([expect.stringMatching(/^regions "ap-southeast-9" is a Region this version of aws-cdk-lib does not know/)]);
+    expect(tableOf(stack).Parameters['projection.region.values']).toBe('us-east-1,ap-southeast-9');
+  });
+
   test('a bucket made elsewhere, with no accounts given: its accounts are unknown, so accountid is injected, with _all views', () => {
     const stack = stackOf();
     const bucket = s3.Bucket.fromBucketName(stack, 'Theirs', 'their-inventory');
@@ -533,6 +542,7 @@ describe('where the data is: sync, InventoryBucket or bucket', () => {
     const table = tableOf(stack);
     expect(table.Parameters['projection.region.values']).toEqual({ 'Fn::Join': [',', { Ref: 'Regions' }] });
     const view = tableOf(stack, 'aws_application_all').ViewOriginalText;
+    expect(view['Fn::Join'][0]).toBe('');
     expect(view['Fn::Join'][1][0]).toBe('/* Presto View: ');
     expect(view['Fn::Join'][1][2]).toBe(' */');
     expect(JSON.stringify(view['Fn::Join'][1][1]['Fn::Base64'])).toContain('{"Ref":"Regions"}');
