@@ -234,10 +234,13 @@ export function keyStatements(scope: IConstruct, writers: Writers): iam.PolicySt
   return statements;
 }
 
-/** A statement with a Sid in a policy: its content unresolved (cheap) and, when needed, resolved. */
+/**
+ * A statement with a Sid in a policy, and its content without the Sid, each made when a statement
+ * with the same Sid needs it: unresolved (cheap) and, if that differs, resolved.
+ */
 interface UsedSid {
-  readonly raw: string;
   readonly statement: iam.PolicyStatement;
+  raw?: string;
   resolved?: string;
 }
 
@@ -260,13 +263,17 @@ export function withUniqueSids(owner: IConstruct, statements: iam.PolicyStatemen
   const stack = Stack.of(owner);
   // The form the suffixes have always been hashed from (an empty Sid included): they must not move.
   const resolvedOf = (statement: iam.PolicyStatement) => JSON.stringify(stack.resolve(statement.copy({ sid: '' }).toStatementJson()));
+  const rawOf = (statement: iam.PolicyStatement) => JSON.stringify(withoutSid(statement));
   const result: iam.PolicyStatement[] = [];
   for (const statement of statements) {
-    const raw = JSON.stringify(withoutSid(statement));
     const base = statement.sid ?? 'Statement';
     let sid = base;
+    // Only a Sid already taken needs the contents (most policies have none taken: nothing to compare).
+    let raw: string | undefined;
     let resolved: string | undefined;
     const same = (entry: UsedSid) => {
+      entry.raw ??= rawOf(entry.statement);
+      raw ??= rawOf(statement);
       if (entry.raw === raw) return true;
       entry.resolved ??= resolvedOf(entry.statement);
       resolved ??= resolvedOf(statement);
@@ -276,7 +283,7 @@ export function withUniqueSids(owner: IConstruct, statements: iam.PolicyStatemen
       sid = `${base}${hash(`${resolved}${attempt || ''}`).slice(0, 8)}`;
     }
     if (used.has(sid)) continue;
-    used.set(sid, { raw, statement, resolved });
+    used.set(sid, { statement, raw, resolved });
     result.push(sid === base ? statement : statement.copy({ sid }));
   }
   return result;

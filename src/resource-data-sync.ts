@@ -175,12 +175,22 @@ export class ResourceDataSync extends Resource implements IResourceDataSync {
   /**
    * The name of the resource data sync.
    */
-  public readonly syncName: string;
+  public get syncName(): string {
+    // Made when first read (most apps never read it): aws-cdk-lib builds each such token with a class of its own.
+    return this.syncNameToken ??= this.getResourceNameAttribute(this.resourceRef);
+  }
 
   /**
    * The ARN of the resource data sync.
    */
-  public readonly syncArn: string;
+  public get syncArn(): string {
+    return this.syncArnToken ??= this.getResourceArnAttribute(syncArnFor(this, this.resourceRef), {
+      service: 'ssm',
+      resource: 'resource-data-sync',
+      resourceName: this.physicalName,
+      arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+    });
+  }
 
   /**
    * The kind of sync.
@@ -217,6 +227,11 @@ export class ResourceDataSync extends Resource implements IResourceDataSync {
 
   /** The name generated when none is given, known at synth time. */
   private readonly generatedName: string;
+
+  /** The `ref` of the sync's resource (the CloudFormation resource, or the API sync's custom resource): its name. */
+  private readonly resourceRef: string;
+  private syncNameToken?: string;
+  private syncArnToken?: string;
 
   constructor(scope: Construct, id: string, props: ResourceDataSyncProps = {}) {
     // A generated name is known at synth time: a sync in another stack, account or Region can use it.
@@ -282,13 +297,7 @@ export class ResourceDataSync extends Resource implements IResourceDataSync {
     this.encryptionKey = destination?.encryptionKey;
     this.prefix = destination?.prefix;
     this.grants = destination ? InventoryDataGrants.fromDestination(destination.bucket, destination.prefix, destination.encryptionKey) : undefined;
-    this.syncName = this.getResourceNameAttribute(resource.ref);
-    this.syncArn = this.getResourceArnAttribute(syncArnFor(this, resource.ref), {
-      service: 'ssm',
-      resource: 'resource-data-sync',
-      resourceName: this.physicalName,
-      arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
-    });
+    this.resourceRef = resource.ref;
 
     registerSync(this, syncName);
     this.node.addValidation({ validate: () => [...problems, ...checkSyncName(syncName)] });

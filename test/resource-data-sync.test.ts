@@ -154,6 +154,13 @@ describe('zero-config Inventory sync', () => {
     expect(stack.resolve(sync.resourceDataSyncRef.syncName)).toEqual(stack.resolve(sync.syncName));
   });
 
+  test('gives the same name and ARN tokens on every read (they are made on first read)', () => {
+    // A user may compare or use them as map keys; a new token on each read would break both.
+    expect(sync.syncName).toBe(sync.syncName);
+    expect(sync.syncArn).toBe(sync.syncArn);
+    expect(sync.resourceDataSyncRef.syncName).toBe(sync.syncName);
+  });
+
   test('emits no warning', () => {
     expect(stack.node.metadata.concat(...stack.node.findAll().map(c => c.node.metadata)).filter(m => m.type === 'aws:cdk:warning')).toEqual([]);
   });
