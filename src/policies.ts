@@ -263,7 +263,6 @@ export function withUniqueSids(owner: IConstruct, statements: iam.PolicyStatemen
   const stack = Stack.of(owner);
   // The form the suffixes have always been hashed from (an empty Sid included): they must not move.
   const resolvedOf = (statement: iam.PolicyStatement) => JSON.stringify(stack.resolve(statement.copy({ sid: '' }).toStatementJson()));
-  const rawOf = (statement: iam.PolicyStatement) => JSON.stringify(withoutSid(statement));
   const result: iam.PolicyStatement[] = [];
   for (const statement of statements) {
     const base = statement.sid ?? 'Statement';
@@ -289,10 +288,11 @@ export function withUniqueSids(owner: IConstruct, statements: iam.PolicyStatemen
   return result;
 }
 
-function withoutSid(statement: iam.PolicyStatement): unknown {
+/** A statement's content without its Sid, unresolved (the same tokens: the same statement). */
+function rawOf(statement: iam.PolicyStatement): string {
   const json = { ...statement.toStatementJson() };
   delete json.Sid;
-  return json;
+  return JSON.stringify(json);
 }
 
 export function hash(text: string): string {
