@@ -133,6 +133,8 @@ export class DestinationResources {
   public readonly bucket: s3.Bucket;
   public readonly encryptionKey?: kms.IKey;
   public readonly prefix?: string;
+  /** Made without a bucket name: `CfnBucket.bucketName` is then a token that resolves to nothing (CloudFormation names it). */
+  public readonly unnamed: boolean;
   private readonly accounts: string[] = [];
   private readonly accountList?: string[];
   private readonly organizationId?: string;
@@ -181,6 +183,7 @@ export class DestinationResources {
       autoDeleteObjects: destroy && props.autoDeleteObjects === true ? true : undefined,
     });
     this.prefix = props.prefix;
+    this.unnamed = props.bucketName === undefined;
     RESOURCES_OF_BUCKET.set(this.bucket, this);
     const ofApp = DESTINATIONS_OF_APP.get(owner.node.root) ?? [];
     DESTINATIONS_OF_APP.set(owner.node.root, [...ofApp, this]);
@@ -304,6 +307,15 @@ export function destinationBuckets(scope: IConstruct): Array<[s3.Bucket, Destina
 /** The Regions the syncs into a bucket of this library are known to write from, if recorded. */
 export function regionsOfBucket(bucket: s3.IBucket): string[] | undefined {
   return RESOURCES_OF_BUCKET.get(bucket)?.regions;
+}
+
+/**
+ * Whether `bucket` was made by this library without a name (an `InventoryBucket` or `newBucket()`).
+ *
+ * @internal
+ */
+export function madeUnnamed(bucket: s3.IBucket): boolean {
+  return RESOURCES_OF_BUCKET.get(bucket)?.unnamed === true;
 }
 
 /** The writers of a bucket made by this library (an `InventoryBucket` or `newBucket()`), if it is one. */

@@ -1,4 +1,4 @@
-import { Annotations, Arn, ArnFormat, Aws, FeatureFlags, IResource, Names, PhysicalName, Resource, Stack, Token, aws_iam as iam, aws_kms as kms, aws_s3 as s3, aws_ssm as ssm, cx_api as cxapi } from 'aws-cdk-lib';
+import { Annotations, Arn, ArnFormat, Aws, CfnResource, FeatureFlags, IResource, Names, PhysicalName, Resource, Stack, Token, Tokenization, aws_iam as iam, aws_kms as kms, aws_s3 as s3, aws_ssm as ssm, cx_api as cxapi } from 'aws-cdk-lib';
 import { aws_ssm as ssmRefs } from 'aws-cdk-lib/interfaces';
 import { Construct, IConstruct } from 'constructs';
 import { apiSyncProblems, newApiSync, usesApi } from './api-sync/api-sync';
@@ -6,6 +6,7 @@ import { DestinationDataSharingType } from './api-sync/destination-data-sharing'
 import { registerSync } from './app-checks';
 import { SyncDestination, SyncDestinationConfig } from './destination';
 import { InventoryDataGrants } from './grants';
+import { madeUnnamed } from './inventory-bucket';
 import { hash } from './policies';
 import { SyncSource, SyncSourceConfig } from './source';
 import { checkAccountIds, checkOneOf, checkRegion, checkSyncName, MAX_SYNC_NAME_LENGTH, partitionOfRegion } from './validation';
@@ -383,12 +384,13 @@ function generateName(
 ): string {
   const stack = Stack.of(sync);
   const bucket = destination?.bucket.node.defaultChild;
-  // One resolution for all three (each costs a whole token resolution pass).
-  const resolved = stack.resolve({
+  const inputs = {
     s3Destination: destination?.s3Destination,
     bucketName: bucket instanceof s3.CfnBucket ? bucket.bucketName : undefined,
     organization: source?.syncSource.awsOrganizationsSource,
-  });
+  };
+  // One resolution for all three (each costs a whole token resolution pass), unless it can be skipped.
+  const resolved = resolvedMadeHere(sync, destination, inputs) ?? stack.resolve(inputs);
   const replacing = {
     syncType,
     s3Destination: destination && resolved.s3Destination,
@@ -403,6 +405,54 @@ function generateName(
   const base = Names.uniqueResourceName(sync, { maxLength: MAX_SYNC_NAME_LENGTH - suffix.length - 1, separator: '-' });
   return `${base}-${suffix}`;
 }
+
+/**
+ * What `stack.resolve(value)` returns, without a resolution pass, when every token in `value` is the
+ * name of a bucket or the ARN of a key that `destination` made just now under `sync` (so no
+ * `overrideLogicalId` can have changed its logical id yet) or the Region of an environment-agnostic
+ * stack; `undefined` for any other token (then the caller resolves). For the zero-config sync, whose
+ * destination is all of these, it saves a resolution pass per sync.
+ *
+ * @internal exported for the test that compares it with `stack.resolve`
+ */
+export function resolvedMadeHere(sync: IConstruct, destination: SyncDestinationConfig | undefined, value: unknown): unknown {
+  const stack = Stack.of(sync);
+  const known = new Map<string, unknown>([[Aws.REGION, { Ref: 'AWS::Region' }]]);
+  const madeHere = (construct: IConstruct | undefined): construct is CfnResource =>
+    construct instanceof CfnResource && Stack.of(construct) === stack && construct.node.path.startsWith(`${sync.node.path}/`);
+  const cfnBucket = destination?.bucket.node.defaultChild;
+  if (destination?.bucket instanceof s3.Bucket && cfnBucket instanceof s3.CfnBucket && madeHere(cfnBucket)) {
+    known.set(destination.bucket.bucketName, { Ref: stack.getLogicalId(cfnBucket) });
+    // Unnamed and in the sync's own stack (not cross-environment): its physical name resolves to nothing.
+    if (madeUnnamed(destination.bucket) && cfnBucket.bucketName !== undefined) known.set(cfnBucket.bucketName, undefined);
+  }
+  const cfnKey = destination?.encryptionKey?.node.defaultChild;
+  if (destination?.encryptionKey instanceof kms.Key && cfnKey instanceof kms.CfnKey && madeHere(cfnKey)) {
+    known.set(destination.encryptionKey.keyArn, { 'Fn::GetAtt': [stack.getLogicalId(cfnKey), 'Arn'] });
+  }
+  const plain = (v: unknown): unknown => {
+    if (typeof v === 'string') {
+      if (!Token.isUnresolved(v)) return v;
+      if (known.has(v)) return known.get(v);
+      throw UNKNOWN_TOKEN;
+    }
+    if (v === undefined || v === null || typeof v === 'boolean' || (typeof v === 'number' && !Token.isUnresolved(v))) return v;
+    if (Object.getPrototypeOf(v) !== Object.prototype || Tokenization.isResolvable(v)) throw UNKNOWN_TOKEN; // a list, a token, a class instance
+    const result: Record<string, unknown> = {};
+    for (const [k, item] of Object.entries(v as Record<string, unknown>)) {
+      const p = plain(item);
+      if (p !== undefined) result[k] = p;
+    }
+    return result;
+  };
+  try {
+    return plain(value);
+  } catch (e) {
+    if (e === UNKNOWN_TOKEN) return undefined;
+    throw e;
+  }
+}
+const UNKNOWN_TOKEN = Symbol('unknown token');
 
 /** A destination or source from JavaScript, where no type checks: it must have a bind(). */
 function checkBindable(value: unknown, property: string, example: string): string[] {

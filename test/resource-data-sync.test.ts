@@ -1,8 +1,12 @@
-import { CfnOutput, NestedStack, Stack, Token } from 'aws-cdk-lib';
+import { Aws, CfnOutput, CfnParameter, NestedStack, Stack, Token } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
 import { newApp, newStack, synthErrors } from './util';
 import { DestinationEncryption, ResourceDataSync, ResourceDataSyncProps, SyncDestination, SyncSource, SyncType } from '../src';
+import { resolvedMadeHere } from '../src/resource-data-sync';
 
 const ACCOUNT_ARN_PATTERN = {
   'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ssm:*:', { Ref: 'AWS::AccountId' }, ':resource-data-sync/*']],
@@ -424,6 +428,48 @@ describe('day two: a change that replaces the sync gets a new generated name', (
     const name = Object.values(Template.fromStack(stack).findResources('AWS::SSM::ResourceDataSync'))[0].Properties.SyncName;
     expect(outputs.Name.Value).toBe(name);
     expect(outputs.Arn.Value).toBe(`arn:aws:ssm:us-east-1:111122223333:resource-data-sync/${name}`);
+  });
+});
+
+describe('the generated name without a resolution pass (resolvedMadeHere)', () => {
+  // The name hashes what stack.resolve gives for the destination; the fast path must give the same
+  // JSON, key order included, or every deployed sync would be renamed (replaced) on upgrade.
+  function compare(makeStack: () => Stack, destination: () => SyncDestination, expectFast: boolean) {
+    const stack = makeStack();
+    const scope = new Construct(stack, 'Inventory');
+    const config = destination().bind(scope);
+    const cfnBucket = config.bucket.node.defaultChild;
+    const inputs = {
+      s3Destination: config.s3Destination,
+      bucketName: cfnBucket instanceof s3.CfnBucket ? cfnBucket.bucketName : undefined,
+      organization: undefined,
+    };
+    const fast = resolvedMadeHere(scope, config, inputs);
+    const full = Stack.of(scope).resolve(inputs);
+    if (expectFast) expect(JSON.stringify(fast)).toBe(JSON.stringify(full));
+    else expect(fast).toBeUndefined();
+  }
+  const envStack = () => newStack({ env: { account: '111122223333', region: 'us-east-1' } });
+  const nested = () => new NestedStack(newStack(), 'Nested');
+
+  test.each<[string, () => Stack, () => SyncDestination]>([
+    ['zero-config, environment-agnostic stack (the Region is a token)', newStack, () => SyncDestination.newBucket()],
+    ['zero-config, stack with an environment', envStack, () => SyncDestination.newBucket()],
+    ['zero-config in a nested stack', nested, () => SyncDestination.newBucket()],
+    ['a prefix', envStack, () => SyncDestination.newBucket({ prefix: 'inventory/' })],
+    ['a bucket name', envStack, () => SyncDestination.newBucket({ bucketName: 'inventory-111122223333' })],
+    ['S3-managed encryption (no key)', newStack, () => SyncDestination.newBucket({ encryption: DestinationEncryption.S3_MANAGED })],
+    ['a bucket name and a key ARN given as literals', envStack, () => SyncDestination.fromBucketName('other-bucket', { region: 'eu-west-1', kmsKeyArn: 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab' })],
+  ])('%s: the same JSON as stack.resolve', (_, makeStack, destination) => compare(makeStack, destination, true));
+
+  test.each<[string, () => Stack, (stack: Stack) => SyncDestination]>([
+    ['a bucket made elsewhere in the stack (its logical id may be overridden)', envStack, stack => SyncDestination.fromBucket(new s3.Bucket(stack, 'Elsewhere'))],
+    ['a key made elsewhere in the stack', envStack, stack => SyncDestination.newBucket({ encryptionKey: new kms.Key(stack, 'OwnKey') })],
+    ['a bucket name that is a parameter', envStack, stack => SyncDestination.newBucket({ bucketName: new CfnParameter(stack, 'Name').valueAsString })],
+    ['a prefix with a token in it', envStack, () => SyncDestination.newBucket({ prefix: `inventory-${Aws.ACCOUNT_ID}/` })],
+  ])('%s: left to stack.resolve', (_, makeStack, destination) => {
+    const stack = makeStack();
+    compare(() => stack, () => destination(stack), false);
   });
 });
 
