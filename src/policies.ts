@@ -27,6 +27,16 @@ import { partitionOfRegion } from './validation';
 
 const SSM_SERVICE_PRINCIPAL = 'ssm.amazonaws.com';
 
+/**
+ * Systems Manager's principal, written as the literal `ssm.amazonaws.com`. `new ServicePrincipal()`
+ * writes the same name (aws-cdk-lib's standardized principals give `<service>.amazonaws.com` in every
+ * partition and Region, and only Regional principals of opt-in Regions differ), but as a token that
+ * every size bound, Sid check and template resolves once per statement.
+ */
+function ssmPrincipal(): iam.ServicePrincipal {
+  return iam.ServicePrincipal.fromStaticServicePrincipleName(SSM_SERVICE_PRINCIPAL);
+}
+
 /** The ACL Systems Manager puts on every object; compatible with BucketOwnerEnforced. */
 const BUCKET_OWNER_FULL_CONTROL = 'bucket-owner-full-control';
 
@@ -134,7 +144,7 @@ function accountGrants(writers: Writers): AccountGrant[] {
 
 /** The statements to add to the destination bucket's policy. */
 export function bucketStatements(scope: IConstruct, target: DeliveryTarget, writers: Writers): iam.PolicyStatement[] {
-  const ssm = new iam.ServicePrincipal(SSM_SERVICE_PRINCIPAL);
+  const ssm = ssmPrincipal();
   const encryption = encryptionConditions(target);
   const statements = [
     new iam.PolicyStatement({
@@ -203,7 +213,7 @@ export function bucketStatements(scope: IConstruct, target: DeliveryTarget, writ
 
 /** The statements to add to the destination key's policy (`resources: ['*']` means this key). */
 export function keyStatements(scope: IConstruct, writers: Writers): iam.PolicyStatement[] {
-  const ssm = new iam.ServicePrincipal(SSM_SERVICE_PRINCIPAL);
+  const ssm = ssmPrincipal();
   const compact = writers.accounts.length > COMPACT_FORM_THRESHOLD;
   const grants: AccountGrant[] = compact
     // The bucket policy keeps accounts to their paths; the key only needs to know who may encrypt.

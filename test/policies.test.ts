@@ -234,6 +234,26 @@ describe('the partition of the destination\'s Region', () => {
   });
 });
 
+describe('the Systems Manager principal', () => {
+  // The library writes ssm.amazonaws.com as a literal (no token to resolve per statement); it must be
+  // what aws-cdk-lib's own ServicePrincipal writes for the stack, in every partition and Region.
+  test.each<[string, string | undefined]>([
+    ['us-east-1', 'us-east-1'], ['cn-north-1', 'cn-north-1'], ['us-gov-west-1', 'us-gov-west-1'], ['us-iso-east-1', 'us-iso-east-1'],
+    ['af-south-1 (opt-in)', 'af-south-1'], ['eusc-de-east-1', 'eusc-de-east-1'], ['an environment-agnostic stack', undefined],
+  ])('in %s: the same as new ServicePrincipal()', (_, region) => {
+    const stack = new Stack(newApp(), 'Stack', region ? { env: { account: ENV.account, region } } : undefined);
+    new ResourceDataSync(stack, 'Inventory');
+    const byCdk = stack.resolve(new iam.PolicyStatement({ principals: [new iam.ServicePrincipal('ssm.amazonaws.com')], actions: ['s3:GetBucketAcl'], resources: ['*'] }).toStatementJson()).Principal.Service;
+    const template = Template.fromStack(stack).toJSON();
+    const services = Object.values<any>(template.Resources)
+      .flatMap(r => (r.Properties.PolicyDocument ?? r.Properties.KeyPolicy)?.Statement ?? [])
+      .filter((statement: any) => statement.Principal?.Service)
+      .map((statement: any) => statement.Principal.Service);
+    expect(services.length).toBeGreaterThanOrEqual(3); // the bucket check, the bucket delivery, the key
+    expect(new Set(services)).toEqual(new Set([byCdk]));
+  });
+});
+
 describe('an organization', () => {
   test('writes from any member\'s resource data sync are allowed; other Systems Manager features and other organizations are not', () => {
     const stack = newStack({ env: ENV });
