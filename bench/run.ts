@@ -88,6 +88,18 @@ function checkSameTemplates(): void {
   }
 }
 
+/**
+ * The order of the variants in round `i`: each variant takes each position once in four rounds (so
+ * none always runs first), and the L2 always runs right beside its hand-written peer (and the two L1
+ * variants beside each other), so that a slowdown of the host that lasts a few seconds hits both
+ * sides of a comparison alike.
+ */
+function roundOrder(i: number): Kind[] {
+  const pairs: Kind[][] = [['l2', 'cdk-l2'], ['l1-scoped', 'l1']];
+  const ordered = i % 4 >= 2 ? [pairs[1], pairs[0]] : pairs;
+  return ordered.flatMap(pair => (i % 2 === 1 ? [...pair].reverse() : pair));
+}
+
 const median = (values: number[]) => {
   const s = [...values].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
@@ -99,21 +111,22 @@ const rows = SIZES.map(n => {
   const samples = perKind((): Sample[] => []);
   for (const kind of kinds) runOnce(kind, n); // warm the file system cache; not counted
   for (let i = 0; i < RUNS; i++) {
-    // Rotate the order, so no variant always runs first.
-    for (let k = 0; k < kinds.length; k++) {
-      const kind = kinds[(i + k) % kinds.length];
-      samples[kind].push(runOnce(kind, n));
-    }
+    for (const kind of roundOrder(i)) samples[kind].push(runOnce(kind, n));
   }
   const ms = perKind(k => median(samples[k].map(s => s.ms)));
   const peakRssMiB = perKind(k => median(samples[k].map(s => s.peakRssMiB)));
   const cpuMs = perKind(k => median(samples[k].map(s => s.cpuMs)));
+  // The L2 against its peer in each round (the two ran back to back), then the median of those ratios:
+  // less swayed than the ratio of the medians by a host whose speed drifts from run to run.
+  const pairedRatios = samples.l2.map((s, i) => s.ms / samples['cdk-l2'][i].ms);
   const row = {
     n,
     stacks: samples.l2[0].stacks,
     ms,
     ratio: ms.l2 / ms.l1,
     ratioToCdkL2: ms.l2 / ms['cdk-l2'],
+    pairedRatioToCdkL2: median(pairedRatios),
+    pairedRatiosToCdkL2: pairedRatios.map(r => Number(r.toFixed(3))),
     ratioToL1Scoped: ms.l2 / ms['l1-scoped'],
     l1ScopedRatio: ms['l1-scoped'] / ms.l1,
     peakRssMiB,
@@ -153,6 +166,10 @@ for (const r of rows) {
 }
 for (const r of rows) {
   console.log(`N=${r.n} CPU time (user + system), ms: ${kinds.map(k => `${k} ${r.cpuMs[k].toFixed(0)}`).join(', ')}; L2/CDK L2 ${r.cpuRatioToCdkL2.toFixed(2)}, L2/L1 ${r.cpuRatio.toFixed(2)}`);
+}
+for (const r of rows) {
+  const sorted = [...r.pairedRatiosToCdkL2].sort((a, b) => a - b);
+  console.log(`N=${r.n} L2/CDK L2 round by round (the two run back to back in each round): median ${r.pairedRatioToCdkL2.toFixed(2)}, from ${sorted[0].toFixed(2)} to ${sorted[sorted.length - 1].toFixed(2)} over ${sorted.length} rounds`);
 }
 for (const m of marginal) console.log(`one more sync, N ${m.from} -> ${m.to}: ${kinds.map(k => `${k} ${m.msPerSync[k].toFixed(1)} ms`).join(', ')}`);
 
