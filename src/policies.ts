@@ -342,34 +342,43 @@ const SIZE_BOUND_ENOUGH = 10_240;
 /**
  * An upper bound of `estimatePolicySize` without resolving the whole document (resolving a policy
  * document runs its post-processing, the costly part): the document as JSON with every reference to
- * a resource attribute or pseudo parameter counted as `2.5 * referenceSize` characters (the estimate
- * counts a reference as `referenceSize`, a joined one as less), and any other string token (such as
+ * a resource attribute or pseudo parameter, in a value or a key, counted as `2.5 * referenceSize`
+ * characters (the estimate counts a reference as `referenceSize`, a joined one as less), and any other string token (such as
  * the account root ARN of a key's default policy) resolved (all in one pass) and counted at its JSON size
  * plus `referenceSize` per intrinsic in it. A list or number token, or a whole-value token, may stand
  * for anything that changes the document's shape: then there is no bound (undefined).
  */
 export function upperBound(scope: IConstruct, document: unknown, referenceSize = 80): number | undefined {
   const json = document && typeof (document as { toJSON?: unknown }).toJSON === 'function' ? (document as { toJSON(): unknown }).toJSON() : document;
-  let opaque = false;
+  if (mayChangeShape(json)) return undefined;
+  const text = JSON.stringify(json);
+  if (text === undefined) return undefined;
   let extra = 0;
   const others: IResolvable[] = [];
-  const text = JSON.stringify(json, function (this: Record<string, unknown>, key: string, value: unknown) {
-    const original = this[key]; // before its toJSON: a token object's toJSON hides it as "<unresolved-token>"
-    if (typeof value === 'string' && Token.isUnresolved(value)) {
-      for (const token of Tokenization.reverseString(value).tokens) {
-        if (Reference.isReference(token)) extra += Math.ceil(2.5 * referenceSize);
-        else others.push(token);
-      }
-    } else if (Tokenization.isResolvable(original) || Token.isUnresolved(value)) {
-      // A whole-value token (its toJSON hides it), a number token, or a token list (a list of one
-      // '#{Token[...]}' element, the only place a list token can be: as a string, it fails synthesis).
-      opaque = true;
+  // Every string token is in the text as it is in its string (a token's marker needs no escaping):
+  // one pass over the text finds them all, rather than a test of each string of the document.
+  if (Token.isUnresolved(text)) {
+    for (const token of Tokenization.reverseString(text).tokens) {
+      if (Reference.isReference(token)) extra += Math.ceil(2.5 * referenceSize);
+      else others.push(token);
     }
-    return value;
-  });
-  if (opaque || text === undefined) return undefined;
+  }
   // The other tokens are resolved together: each resolution has a fixed cost, larger than theirs.
   return Buffer.byteLength(text) + extra + (others.length > 0 ? resolvedSize(scope, others, referenceSize) : 0);
+}
+
+/**
+ * Whether `value` holds, where `JSON.stringify` would write it, a whole-value token (an object to
+ * resolve: its `toJSON` hides it), a number token or a token list (a list of one `'#{Token[...]}'`
+ * element, the only place a list token can be: as a string, it fails synthesis).
+ */
+function mayChangeShape(value: unknown): boolean {
+  if (Tokenization.isResolvable(value)) return true;
+  const written = value !== null && typeof value === 'object' && typeof (value as { toJSON?: unknown }).toJSON === 'function'
+    ? (value as { toJSON(): unknown }).toJSON() : value;
+  if (written === null || (typeof written !== 'object' && typeof written !== 'number')) return false;
+  if (Token.isUnresolved(written)) return true;
+  return typeof written === 'object' && (Array.isArray(written) ? written : Object.values(written)).some(mayChangeShape);
 }
 
 /**

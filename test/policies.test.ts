@@ -373,6 +373,24 @@ describe('the size bound and the pasteable statements', () => {
     expect(resolve).not.toHaveBeenCalled();
   });
 
+  test('a reference in a condition key counts too (a key that resolves to more than its token\'s marker)', () => {
+    const stack = newStack();
+    const bucket = new s3.Bucket(stack, 'Bucket');
+    const document = { Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*', Condition: { StringEquals: { [`${bucket.bucketName}:sub`]: 'x' } } }] };
+    expect(upperBound(stack, document)).toBe(Buffer.byteLength(JSON.stringify(document)) + 200);
+  });
+
+  test('an object written through its toJSON is judged by what it writes', () => {
+    const stack = newStack();
+    const accounts = Lazy.any({ produce: () => ['111122223333'] });
+    const writesToken = { Statement: [{ Effect: 'Allow', Condition: { toJSON: () => ({ StringEquals: { 'aws:SourceAccount': accounts } }) } }] };
+    expect(upperBound(stack, writesToken)).toBeUndefined();
+    const writesText = { Statement: [{ Effect: 'Allow', Condition: { toJSON: () => ({ StringEquals: { 'aws:SourceAccount': '111122223333' } }) } }] };
+    expect(upperBound(stack, writesText)).toBe(Buffer.byteLength(JSON.stringify(writesText)));
+    const writesNumber = { Statement: [{ Effect: 'Allow', Condition: { toJSON: () => ({ NumericLessThan: { 's3:max-keys': Token.asNumber(Lazy.any({ produce: () => 10 })) } }) } }] };
+    expect(upperBound(stack, writesNumber)).toBeUndefined();
+  });
+
   test('another string token counts as its resolved JSON plus a reference size per intrinsic in it, and never below the resolved size', () => {
     const stack = newStack();
     const block = Fn.select(0, Fn.cidr('10.0.0.0/16', 2, '8')); // {"Fn::Select":[0,{"Fn::Cidr":[...]}]}: two intrinsics, three arrays, four plain values
