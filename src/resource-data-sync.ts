@@ -373,6 +373,15 @@ class ImportedSync extends Resource implements IResourceDataSync {
   }
 }
 
+/** Whether `construct` is below `ancestor` and in its stack (no stack between them). */
+function isBelow(construct: IConstruct, ancestor: IConstruct): boolean {
+  for (let scope = construct.node.scope; scope !== undefined; scope = scope.node.scope) {
+    if (scope === ancestor) return true;
+    if (Stack.isStack(scope)) return false;
+  }
+  return false;
+}
+
 /**
  * `<unique name from the construct path>-<hash>`: the hash covers every property whose change
  * replaces the sync (the destination, the type, the source's account option), so that a change
@@ -419,7 +428,7 @@ export function resolvedMadeHere(sync: IConstruct, destination: SyncDestinationC
   const stack = Stack.of(sync);
   const known = new Map<string, unknown>([[Aws.REGION, { Ref: 'AWS::Region' }]]);
   const madeHere = (construct: IConstruct | undefined): construct is CfnResource =>
-    construct instanceof CfnResource && Stack.of(construct) === stack && construct.node.path.startsWith(`${sync.node.path}/`);
+    construct instanceof CfnResource && isBelow(construct, sync);
   const cfnBucket = destination?.bucket.node.defaultChild;
   if (destination?.bucket instanceof s3.Bucket && cfnBucket instanceof s3.CfnBucket && madeHere(cfnBucket)) {
     known.set(destination.bucket.bucketName, { Ref: stack.getLogicalId(cfnBucket) });

@@ -471,6 +471,18 @@ describe('the generated name without a resolution pass (resolvedMadeHere)', () =
     const stack = makeStack();
     compare(() => stack, () => destination(stack), false);
   });
+
+  test('a bucket below the sync but in a nested stack of its own: left to stack.resolve', () => {
+    const stack = envStack();
+    const scope = new Construct(stack, 'Inventory');
+    const bucket = new s3.Bucket(new NestedStack(scope, 'Nested'), 'Bucket');
+    const config = SyncDestination.fromBucket(bucket).bind(scope);
+    expect(resolvedMadeHere(scope, config, { bucketName: config.s3Destination.bucketName })).toBeUndefined();
+    // Its own stack's bucket, made under the sync, is known without a resolution pass.
+    const own = SyncDestination.fromBucket(new s3.Bucket(scope, 'Own')).bind(scope);
+    const ownId = stack.getLogicalId(own.bucket.node.defaultChild as s3.CfnBucket);
+    expect(resolvedMadeHere(scope, own, { bucketName: own.s3Destination.bucketName })).toEqual({ bucketName: { Ref: ownId } });
+  });
 });
 
 describe('sync names and the quota across the app', () => {
