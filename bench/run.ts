@@ -34,9 +34,16 @@ function synth(kind: Kind, n: number, outdir: string): { ms: number; report: any
   return { ms, report: JSON.parse(result.stdout.trim().split('\n').pop()!) };
 }
 
+/**
+ * Where the apps write their cloud assemblies: memory (/dev/shm) where there is one, so that the
+ * latency of the host's disk (on a virtual disk, writing the same bytes took 140 to 280 ms per run
+ * here) is not timed; BENCH_TMPDIR to choose.
+ */
+const TMP = process.env.BENCH_TMPDIR ?? (fs.existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir());
+
 /** Runs `f` with a fresh output folder, removed afterwards. */
 function withOutdir<T>(prefix: string, f: (outdir: string) => T): T {
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const outdir = fs.mkdtempSync(path.join(TMP, prefix));
   try {
     return f(outdir);
   } finally {
@@ -141,6 +148,26 @@ const rows = SIZES.map(n => {
   return row;
 });
 
+/**
+ * BENCH_INSTRUCTIONS=1: the instructions the L2 and its peer execute (valgrind's callgrind, whole
+ * process, V8 on one thread so that no background thread's share varies), at each size. Unlike the
+ * times, the count is the same from run to run (to a few thousand instructions here), whatever the
+ * host does meanwhile: a change's cost shows even where the times swing by 10 %. About a minute and
+ * a half per run at N = 200; needs valgrind.
+ */
+const instructions = process.env.BENCH_INSTRUCTIONS === '1' ? SIZES.map(n => {
+  const count = (kind: Kind) => withOutdir(`bench-callgrind-${kind}-`, outdir => {
+    const result = spawnSync('valgrind', ['--tool=callgrind', '--callgrind-out-file=/dev/null', process.execPath, '--single-threaded',
+      path.join(here, `app-${kind}.js`), String(n), outdir], { encoding: 'utf-8' });
+    const collected = /Collected : (\d+)/.exec(result.stderr ?? '');
+    if (result.status !== 0 || !collected) throw new Error(`callgrind ${kind} N=${n} failed (is valgrind installed?):\n${result.error ?? result.stderr}`);
+    return Number(collected[1]);
+  });
+  const l2 = count('l2');
+  const peer = count('cdk-l2');
+  return { n, l2, cdkL2: peer, ratioToCdkL2: l2 / peer };
+}) : undefined;
+
 // The cost of one more sync between consecutive sizes (ms per sync), for each variant.
 const marginal = rows.slice(1).map((row, i) => ({
   from: rows[i].n,
@@ -155,7 +182,7 @@ const machine = {
   node: process.version,
   runs: RUNS,
 };
-fs.writeFileSync(resultsFile, JSON.stringify({ machine, variants: KINDS, rows, marginal }, undefined, 2));
+fs.writeFileSync(resultsFile, JSON.stringify({ machine, variants: KINDS, rows, marginal, instructions }, undefined, 2));
 
 const pad = (v: string | number, w: number) => String(v).padStart(w);
 console.log(`machine: ${machine.cpus} x ${machine.cpu}, ${machine.memoryGiB} GiB, node ${machine.node}; median of ${RUNS} runs each`);
@@ -170,6 +197,9 @@ for (const r of rows) {
 for (const r of rows) {
   const sorted = [...r.pairedRatiosToCdkL2].sort((a, b) => a - b);
   console.log(`N=${r.n} L2/CDK L2 round by round (the two run back to back in each round): median ${r.pairedRatioToCdkL2.toFixed(2)}, from ${sorted[0].toFixed(2)} to ${sorted[sorted.length - 1].toFixed(2)} over ${sorted.length} rounds`);
+}
+for (const c of instructions ?? []) {
+  console.log(`N=${c.n} instructions (callgrind, V8 on one thread): l2 ${c.l2.toLocaleString('en-US')}, cdk-l2 ${c.cdkL2.toLocaleString('en-US')}; L2/CDK L2 ${c.ratioToCdkL2.toFixed(3)}`);
 }
 for (const m of marginal) console.log(`one more sync, N ${m.from} -> ${m.to}: ${kinds.map(k => `${k} ${m.msPerSync[k].toFixed(1)} ms`).join(', ')}`);
 
@@ -194,7 +224,8 @@ const organization = ORG_REGIONS.map(regions => {
     peakRssMiB: median(samples.map(s => s.peakRssMiB)),
   };
 });
-fs.writeFileSync(resultsFile, JSON.stringify({ machine, variants: KINDS, rows, marginal, core: { ms: core }, organization }, undefined, 2));
+const results = { machine, variants: KINDS, rows, marginal, instructions, core: { ms: core }, organization };
+fs.writeFileSync(resultsFile, JSON.stringify(results, undefined, 2));
 console.log(`organization path (OrganizationInventory, InventoryDatabase, InventoryHistory, OrganizationCoverage) against the core app (1 zero-config sync, ${core.toFixed(0)} ms):`);
 for (const o of organization) {
   console.log(`  ${pad(o.regions, 2)} Regions: ${pad(o.ms.toFixed(0), 6)} ms (${(o.ms / core).toFixed(2)} x core), ${o.resources} resources, ${o.bytes} template bytes, ${o.peakRssMiB.toFixed(0)} MiB`);
