@@ -357,11 +357,9 @@ export function upperBound(scope: IConstruct, document: unknown, referenceSize =
   const others: IResolvable[] = [];
   // Every string token is in the text as it is in its string (a token's marker needs no escaping):
   // one pass over the text finds them all, rather than a test of each string of the document.
-  if (Token.isUnresolved(text)) {
-    for (const token of Tokenization.reverseString(text).tokens) {
-      if (Reference.isReference(token)) extra += Math.ceil(2.5 * referenceSize);
-      else others.push(token);
-    }
+  for (const token of Tokenization.reverseString(text).tokens) {
+    if (Reference.isReference(token)) extra += Math.ceil(2.5 * referenceSize);
+    else others.push(token);
   }
   // The other tokens are resolved together: each resolution has a fixed cost, larger than theirs.
   return Buffer.byteLength(text) + extra + (others.length > 0 ? resolvedSize(scope, others, referenceSize) : 0);
@@ -378,7 +376,8 @@ function mayChangeShape(value: unknown): boolean {
     ? (value as { toJSON(): unknown }).toJSON() : value;
   if (written === null || (typeof written !== 'object' && typeof written !== 'number')) return false;
   if (Token.isUnresolved(written)) return true;
-  return typeof written === 'object' && (Array.isArray(written) ? written : Object.values(written)).some(mayChangeShape);
+  // A plain number has no values: only an array or an object is walked.
+  return (Array.isArray(written) ? written : Object.values(written)).some(mayChangeShape);
 }
 
 /**

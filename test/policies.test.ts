@@ -387,6 +387,9 @@ describe('the size bound and the pasteable statements', () => {
     expect(upperBound(stack, writesToken)).toBeUndefined();
     const writesText = { Statement: [{ Effect: 'Allow', Condition: { toJSON: () => ({ StringEquals: { 'aws:SourceAccount': '111122223333' } }) } }] };
     expect(upperBound(stack, writesText)).toBe(Buffer.byteLength(JSON.stringify(writesText)));
+    // null is written as it is (it is no object to walk), a plain number too.
+    const plainValues = { Statement: [{ Effect: 'Allow', Sid: null, Condition: { NumericLessThan: { 's3:max-keys': 10 } } }] };
+    expect(upperBound(stack, plainValues)).toBe(Buffer.byteLength(JSON.stringify(plainValues)));
     const writesNumber = { Statement: [{ Effect: 'Allow', Condition: { toJSON: () => ({ NumericLessThan: { 's3:max-keys': Token.asNumber(Lazy.any({ produce: () => 10 })) } }) } }] };
     expect(upperBound(stack, writesNumber)).toBeUndefined();
   });
