@@ -349,7 +349,7 @@ const SIZE_BOUND_ENOUGH = 10_240;
  * for anything that changes the document's shape: then there is no bound (undefined).
  */
 export function upperBound(scope: IConstruct, document: unknown, referenceSize = 80): number | undefined {
-  const json = document && typeof (document as { toJSON?: unknown }).toJSON === 'function' ? (document as { toJSON(): unknown }).toJSON() : document;
+  const json = written(document);
   if (mayChangeShape(json)) return undefined;
   const text = JSON.stringify(json);
   if (text === undefined) return undefined;
@@ -372,12 +372,17 @@ export function upperBound(scope: IConstruct, document: unknown, referenceSize =
  */
 function mayChangeShape(value: unknown): boolean {
   if (Tokenization.isResolvable(value)) return true;
-  const written = value !== null && typeof value === 'object' && typeof (value as { toJSON?: unknown }).toJSON === 'function'
-    ? (value as { toJSON(): unknown }).toJSON() : value;
-  if (written === null || (typeof written !== 'object' && typeof written !== 'number')) return false;
-  if (Token.isUnresolved(written)) return true;
+  const json = written(value);
+  if (json === null || (typeof json !== 'object' && typeof json !== 'number')) return false;
+  if (Token.isUnresolved(json)) return true;
   // A plain number has no values: only an array or an object is walked.
-  return (Array.isArray(written) ? written : Object.values(written)).some(mayChangeShape);
+  return (Array.isArray(json) ? json : Object.values(json)).some(mayChangeShape);
+}
+
+/** What `JSON.stringify` writes for `value`: the result of its `toJSON`, if it has one. */
+function written(value: unknown): unknown {
+  const toJSON = value !== null && typeof value === 'object' ? (value as { toJSON?: unknown }).toJSON : undefined;
+  return typeof toJSON === 'function' ? toJSON.call(value) : value;
 }
 
 /**
